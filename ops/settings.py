@@ -1,0 +1,71 @@
+"""The one settings object: from MODSTREAM_* environment variables, then CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a modstream process can be told. Frozen: build a new one to change it.
+
+    >>> Settings(broker="kafka-1:9092", partitions=12).bootstrap
+    'kafka-1:9092'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MODSTREAM_", frozen=True, extra="forbid")
+
+    broker: str = Field("127.0.0.1:9092", description="Kafka bootstrap HOST:PORT[,HOST:PORT]")
+    broker_kind: Literal["embedded", "kafka"] = Field(
+        "embedded",
+        description="'embedded' tunes clients for the Tansu broker's quirks (see README)",
+    )
+    app_id: str = Field("modstream", description="Consumer group and changelog prefix")
+    topic_prefix: str = Field("", description="Prefix for every topic (tests use a unique one)")
+    partitions: int = Field(4, ge=1, description="Partitions of every modstream topic")
+
+    # Consumer tuning; None means "the broker kind's default" (see the properties below).
+    session_timeout_s: float | None = None
+    fetch_max_wait_ms: int | None = None
+    heartbeat_interval_s: float = 1.0
+    commit_interval_s: float = 1.0
+
+    screen_batch_size: int = Field(64, ge=1, description="Prompts screened per batch at most")
+    screen_batch_window_s: float = Field(0.005, ge=0, description="Wait at most this for a batch")
+    max_prompt_chars: int = Field(16_384, ge=1, description="Longer prompts are rejected (block)")
+    deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
+
+    store: str = Field("memory://", description="faust table store: memory:// or rocksdb://")
+    data_dir: Path = Field(Path("var"), description="Worker state and logs")
+    metrics_port: int | None = Field(None, description="Serve Prometheus metrics on this port")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_prompts: bool = Field(False, description="Log prompt text (never in production)")
+
+    @field_validator("broker")
+    @classmethod
+    def _strip_scheme(cls, value: str) -> str:
+        return value.removeprefix("kafka://").strip()
+
+    @property
+    def bootstrap(self) -> str:
+        return self.broker
+
+    @property
+    def session_timeout(self) -> float:
+        # Tansu completes a group join after ~half the session timeout: keep it short there.
+        if self.session_timeout_s is not None:
+            return self.session_timeout_s
+        return 6.0 if self.broker_kind == "embedded" else 30.0
+
+    @property
+    def fetch_max_wait(self) -> int:
+        # Tansu holds every fetch for the full wait even when data is there.
+        if self.fetch_max_wait_ms is not None:
+            return self.fetch_max_wait_ms
+        return 10 if self.broker_kind == "embedded" else 100
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"

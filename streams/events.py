@@ -1,0 +1,142 @@
+"""Pure constructors of outgoing events from incoming ones, with deterministic ids.
+
+Ids are UUIDv5 over the cause, so a redelivered or replayed input yields the very same
+output ids: consumers dedupe on them, and at-least-once delivery stays harmless.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from detectors.base import Action, Assessment, PromptInput, Screening, Verdict
+from schemas.models import (
+    DeadLetter,
+    DetectorFailure,
+    DetectorVersion,
+    EnforcementAction,
+    EnforcementKind,
+    Evidence,
+    ModerationAction,
+    ModerationDecision,
+    PromptSubmitted,
+    RiskScored,
+    Subject,
+    SubjectKind,
+)
+
+_NAMESPACE = uuid.UUID("5b0e5b9e-6a4c-4e0c-9d0e-6d6f64737472")  # fixed forever: ids depend on it
+
+
+def stable_id(*parts: object) -> str:
+    """A UUIDv5 over ``parts``: the same cause always gets the same id."""
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(str(p) for p in parts)))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def prompt_input(event: PromptSubmitted) -> PromptInput:
+    return PromptInput(
+        request_id=event.request_id,
+        prompt=event.prompt,
+        negative_prompt=event.negative_prompt,
+        model_id=event.model_id,
+        lora_ids=tuple(event.lora_ids),
+        embedding_ids=tuple(event.embedding_ids),
+        mature_content_allowed=event.mature_content_allowed,
+        submitted_at=event.submitted_at,
+    )
+
+
+def rejected(reason: str, policy_version: str, request_id: str) -> Screening:
+    """A fail-closed block for input that cannot be screened as given (e.g. oversized)."""
+    verdict = Verdict(action=Action.BLOCK, reasons=(reason,), policy_version=policy_version)
+    return Screening(assessment=Assessment(request_id=request_id), verdict=verdict)
+
+
+def risk_scored(event: PromptSubmitted, screening: Screening) -> RiskScored:
+    assessment = screening.assessment
+    versions = sorted({(r.detector, r.version) for r in assessment.results})
+    return RiskScored(
+        event_id=stable_id("risk", event.event_id, *versions),
+        request_id=event.request_id,
+        user_id=event.user_id,
+        subject=Subject(kind=SubjectKind.prompt_request, id=event.request_id),
+        scores={str(c): round(v, 6) for c, v in assessment.scores.items()},
+        detectors=[DetectorVersion(name=n, version=v) for n, v in versions],
+        evidence=[
+            Evidence(
+                detector=e.detector, category=str(e.category), term=e.term,
+                field=e.field, start=e.start, end=e.end,
+            )
+            for e in assessment.evidence
+        ],
+        failures=[
+            DetectorFailure(detector=f.detector, version=f.version, error=f.error)
+            for f in assessment.failures
+        ],
+        scored_at=now(),
+    )
+
+
+def moderation_decision(
+    event: PromptSubmitted, screening: Screening, risk_event_id: str | None
+) -> ModerationDecision:
+    verdict = screening.verdict
+    return ModerationDecision(
+        decision_id=stable_id("decision", event.event_id, verdict.policy_version),
+        request_id=event.request_id,
+        user_id=event.user_id,
+        subject=Subject(kind=SubjectKind.prompt_request, id=event.request_id),
+        action=ModerationAction(verdict.action.value),
+        categories=[str(c) for c in verdict.categories],
+        reasons=list(verdict.reasons),
+        policy_version=verdict.policy_version,
+        risk_event_id=risk_event_id,
+        decided_at=now(),
+    )
+
+
+def enforcement_for(decision: ModerationDecision) -> EnforcementAction | None:
+    """What a decision asks of enforcement systems on its own (user escalation is stateful)."""
+    if decision.action != ModerationAction.block:
+        return None
+    kind = EnforcementKind.block_generation
+    return EnforcementAction(
+        action_id=stable_id("enforcement", decision.decision_id, kind.value),
+        user_id=decision.user_id,
+        action=kind,
+        cause_decision_ids=[decision.decision_id],
+        request_id=decision.request_id,
+        reasons=list(decision.reasons),
+        policy_version=decision.policy_version,
+        issued_at=now(),
+    )
+
+
+def dead_letter(
+    *,
+    stage: str,
+    error: BaseException,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    payload: bytes,
+    max_payload: int,
+) -> DeadLetter:
+    """The envelope for a message that failed ``stage``: enough to find, inspect and replay it."""
+    return DeadLetter(
+        dead_letter_id=stable_id("deadletter", stage, topic, partition, offset),
+        stage=stage,
+        error_type=type(error).__name__,
+        error=str(error)[:2000],
+        source_topic=topic,
+        source_partition=partition,
+        source_offset=offset,
+        source_key=key,
+        payload=payload[:max_payload],
+        failed_at=now(),
+    )
