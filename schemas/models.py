@@ -8,7 +8,15 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    WrapSerializer,
+)
 
 __all__ = [
     "MAX_EVIDENCE_TERM_CHARS",
@@ -52,6 +60,17 @@ Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 Score = Annotated[float, Field(ge=0.0, le=1.0)]
 
+T = TypeVar("T")
+
+
+def _as_list(value: tuple[Any, ...], handler: SerializerFunctionWrapHandler) -> list[Any]:
+    # The avro library accepts only lists for arrays; fastavro takes either.
+    return list(handler(value))
+
+
+#: An Avro array: an immutable tuple on the model, dumped as a list.
+Array = Annotated[tuple[T, ...], WrapSerializer(_as_list)]
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -67,37 +86,49 @@ class Event(_Frozen):
     SCHEMA_VERSION: ClassVar[int] = 1
 
 
+# Enum members are named exactly as their Avro symbols: schema, value and code read the same.
+# Each schema enum has a default symbol, so a reader meeting a newer symbol still decodes.
+
+
 class SubjectKind(StrEnum):
-    IMAGE = "image"
-    USER = "user"
-    MODEL = "model"
-    PROMPT_REQUEST = "prompt_request"
+    """What kind of thing a Subject's id names; Avro default ``image``."""
+
+    image = "image"
+    user = "user"
+    model = "model"
+    prompt_request = "prompt_request"
 
 
 class ReportReason(StrEnum):
-    CHILD_SEXUAL_ABUSE = "child_sexual_abuse"
-    NON_CONSENSUAL_INTIMATE = "non_consensual_intimate"
-    SEXUAL_CONTENT = "sexual_content"
-    HARASSMENT = "harassment"
-    IMPERSONATION = "impersonation"
-    SPAM = "spam"
-    OTHER = "other"
+    """Why a report was filed; Avro default ``other``."""
+
+    child_sexual_abuse = "child_sexual_abuse"
+    non_consensual_intimate = "non_consensual_intimate"
+    sexual_content = "sexual_content"
+    harassment = "harassment"
+    impersonation = "impersonation"
+    spam = "spam"
+    other = "other"
 
 
 class ModerationAction(StrEnum):
-    ALLOW = "allow"
-    REVIEW = "review"
-    BLOCK = "block"
+    """What policy decided; Avro default ``review``."""
+
+    allow = "allow"
+    review = "review"
+    block = "block"
 
 
 class EnforcementKind(StrEnum):
-    BLOCK_GENERATION = "block_generation"
-    WARN = "warn"
-    THROTTLE = "throttle"
-    HUMAN_REVIEW = "human_review"
-    SUSPEND = "suspend"
-    BAN = "ban"
-    HOTLINE_REPORT = "hotline_report"
+    """What enforcement does; Avro default ``human_review``."""
+
+    block_generation = "block_generation"
+    warn = "warn"
+    throttle = "throttle"
+    human_review = "human_review"
+    suspend = "suspend"
+    ban = "ban"
+    hotline_report = "hotline_report"
 
 
 class Subject(_Frozen):
@@ -152,8 +183,8 @@ class PromptSubmitted(Event):
     request_id: Id
     user_id: Id
     model_id: Id
-    lora_ids: tuple[str, ...] = ()
-    embedding_ids: tuple[str, ...] = ()
+    lora_ids: Array[str] = ()
+    embedding_ids: Array[str] = ()
     prompt: str
     negative_prompt: str = ""
     mature_content_allowed: bool
@@ -168,7 +199,7 @@ class GenerationCompleted(Event):
     event_id: Id
     request_id: Id
     user_id: Id
-    images: tuple[ImageRef, ...] = ()
+    images: Array[ImageRef] = ()
     completed_at: UtcDatetime
 
 
@@ -195,9 +226,9 @@ class RiskScored(Event):
     user_id: Id
     subject: Subject
     scores: dict[str, Score] = {}
-    detectors: tuple[DetectorVersion, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
-    failures: tuple[DetectorFailure, ...] = ()
+    detectors: Array[DetectorVersion] = ()
+    evidence: Array[Evidence] = ()
+    failures: Array[DetectorFailure] = ()
     scored_at: UtcDatetime
 
 
@@ -211,8 +242,8 @@ class ModerationDecision(Event):
     user_id: Id
     subject: Subject
     action: ModerationAction
-    categories: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    categories: Array[str] = ()
+    reasons: Array[str] = ()
     policy_version: Id
     risk_event_id: Id | None = None
     decided_at: UtcDatetime
@@ -226,9 +257,9 @@ class EnforcementAction(Event):
     action_id: Id
     user_id: Id
     action: EnforcementKind
-    cause_decision_ids: tuple[str, ...] = ()
+    cause_decision_ids: Array[str] = ()
     request_id: Id | None = None
-    reasons: tuple[str, ...] = ()
+    reasons: Array[str] = ()
     policy_version: Id
     issued_at: UtcDatetime
 
@@ -276,7 +307,7 @@ def to_avro(model: BaseModel) -> dict[str, Any]:
     """The record as the Avro writers take it: nested dicts, enum members, tz-aware datetimes.
 
     >>> to_avro(Subject(kind="user", id="u1"))
-    {'kind': <SubjectKind.USER: 'user'>, 'id': 'u1'}
+    {'kind': <SubjectKind.user: 'user'>, 'id': 'u1'}
     """
     return model.model_dump()
 

@@ -121,7 +121,7 @@ class Registry:
         """The schema registered under ``schema_id``; raises UnknownSchemaId."""
         entry = self._by_id.get(schema_id)
         if entry is None:
-            raise UnknownSchemaId(f"schema id {schema_id} is not registered ({len(self._by_id)} schemas known)")
+            raise UnknownSchemaId(f"schema id {schema_id} is not registered")
         return entry
 
     def get(self, subject: str, version: int) -> RegisteredSchema:
