@@ -67,5 +67,12 @@ class Settings(BaseSettings):
             return self.fetch_max_wait_ms
         return 10 if self.broker_kind == "embedded" else 100
 
+    def as_env(self) -> dict[str, str]:
+        """These settings as MODSTREAM_* variables, to hand to a child process."""
+        out = {}
+        for name, value in self.model_dump(exclude_none=True).items():
+            out[f"MODSTREAM_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+        return out
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

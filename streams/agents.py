@@ -115,8 +115,11 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
             screenings = screen_safely(screener, [events.prompt_input(pr) for _, pr in accepted])
             metrics.screen_seconds.observe(time.perf_counter() - started)
             metrics.batch_size.observe(len(accepted))
-            for (_, prompt), screening in zip(accepted, screenings, strict=True):
-                await decide(prompt, screening)
+            for (event, prompt), screening in zip(accepted, screenings, strict=True):
+                try:
+                    await decide(prompt, screening)
+                except Exception as exc:  # a bug here must cost one dead letter, not the worker
+                    await p.dead_letter(stage, exc, event)
 
     async def decide(prompt: PromptSubmitted, screening: Screening) -> None:
         risk = events.risk_scored(prompt, screening)
@@ -142,9 +145,12 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
             except DecodeError as exc:
                 await p.dead_letter(stage, exc, event)
                 continue
-            action = events.enforcement_for(decision)
-            if action is not None:
-                await p.send(topics.ENFORCEMENT_ACTIONS, action)
-                metrics.events.labels(stage, action.action.value).inc()
+            try:
+                action = events.enforcement_for(decision)
+                if action is not None:
+                    await p.send(topics.ENFORCEMENT_ACTIONS, action)
+                    metrics.events.labels(stage, action.action.value).inc()
+            except Exception as exc:  # one dead letter, not a crashed agent
+                await p.dead_letter(stage, exc, event)
 
     return p

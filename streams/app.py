@@ -39,6 +39,7 @@ class ModerationApp(faust.App):
 
 def create_app(settings: Settings) -> ModerationApp:
     """A faust app for ``settings``; agents are added by `streams.agents.build`."""
+    (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
     app = ModerationApp(
         settings.app_id,
         broker=f"kafka://{settings.bootstrap}",

@@ -15,7 +15,7 @@ Enforcement systems and generators subscribe to decisions::
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Self
 
@@ -24,12 +24,8 @@ from kafka.errors import KafkaError
 from pydantic import BaseModel
 
 from schemas import decode, encode
-from schemas.errors import DecodeError, ModstreamError
+from schemas.errors import DecodeError, DeliveryError
 from streams import topics
-
-
-class DeliveryError(ModstreamError):
-    """The broker did not acknowledge an event within the timeout."""
 
 
 class EventPublisher:
@@ -115,11 +111,18 @@ class Subscriber:
                     self.undecodable += 1
         return out
 
-    def collect(self, until: int, timeout: float, where: type[BaseModel] | None = None) -> list[BaseModel]:
-        """Poll until ``until`` events (of type ``where``) arrived or ``timeout`` seconds passed."""
+    def collect(
+        self,
+        until: int,
+        timeout: float,
+        where: type[BaseModel] | None = None,
+        stop: Callable[[list[BaseModel]], bool] | None = None,
+    ) -> list[BaseModel]:
+        """Poll until ``until`` events (of type ``where``) arrived, ``stop(events)`` holds,
+        or ``timeout`` seconds passed; returns what arrived."""
         deadline = time.monotonic() + timeout
         got: list[BaseModel] = []
-        while len(got) < until and time.monotonic() < deadline:
+        while len(got) < until and time.monotonic() < deadline and not (stop and stop(got)):
             got += [e for e in self.poll(0.2) if where is None or isinstance(e, where)]
         return got
 

@@ -1,0 +1,168 @@
+"""The `modstream` command line: broker, topics, worker, dev, publish, tail, score."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ops.settings import Settings
+
+app = typer.Typer(
+    help="modstream: a streaming moderator for generative-AI image platforms.\n\n"
+    "Prompts, generation results and reports flow through Kafka topics; modstream scores them, "
+    "escalates offending users and emits decisions that enforcement systems act on.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+topics_app = typer.Typer(help="Manage modstream's Kafka topics.", no_args_is_help=True)
+app.add_typer(topics_app, name="topics")
+err = Console(stderr=True)
+
+Broker = Annotated[
+    str | None,
+    typer.Option("--broker", "-b", help="Kafka bootstrap HOST:PORT [env: MODSTREAM_BROKER]", show_default=False),
+]
+Prefix = Annotated[str | None, typer.Option(help="Topic name prefix [env: MODSTREAM_TOPIC_PREFIX]", show_default=False)]
+
+
+def settings(**overrides: Any) -> Settings:
+    """Environment first, flags over it; a flag left unset keeps the environment's value."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@app.command()
+def broker(
+    port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1)")] = 9092,
+    log_file: Annotated[Path | None, typer.Option(help="Write the broker's log here")] = None,
+) -> None:
+    """Start the embedded Kafka-compatible broker (Tansu, memory-only) until Ctrl-C or SIGTERM."""
+    from ops.broker import EmbeddedBroker
+
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with EmbeddedBroker(port=port, log_path=log_file).start() as running:
+        typer.echo(f"broker ready at {running.bootstrap} (memory only: a restart wipes all data)")
+        try:
+            while not stopped.wait(0.5) and running.running:
+                pass
+        except KeyboardInterrupt:
+            pass
+    typer.echo("broker stopped")
+
+
+@topics_app.command("create")
+def topics_create(broker: Broker = None, partitions: Annotated[int | None, typer.Option()] = None, topic_prefix: Prefix = None) -> None:
+    """Create every modstream topic with its partitions (idempotent)."""
+    from ops.kafka_admin import create_topics, describe
+    from streams import topics
+
+    s = settings(broker=broker, partitions=partitions, topic_prefix=topic_prefix)
+    created = create_topics(s.bootstrap, topics.specs(s))
+    existing = describe(s.bootstrap)
+    for spec in topics.specs(s):
+        state = "created" if spec.name in created else "exists"
+        typer.echo(f"{spec.name:32} {existing.get(spec.name, '?'):>3} partitions  {state}")
+
+
+@topics_app.command("list")
+def topics_list() -> None:
+    """List the topics modstream declares and what each carries."""
+    from streams import topics
+
+    for t in topics.ALL:
+        typer.echo(f"{t.name:24} {t.event.__name__:22} key={t.key_field:12} {t.doc}")
+
+
+@app.command()
+def worker(broker: Broker = None, topic_prefix: Prefix = None) -> None:
+    """Run the moderation worker (every agent) until Ctrl-C or SIGTERM."""
+    from ops.worker import run_worker
+
+    run_worker(settings(broker=broker, topic_prefix=topic_prefix))
+
+
+@app.command()
+def dev(
+    rate: Annotated[float, typer.Option(help="Sample prompts per second")] = 5.0,
+    count: Annotated[int, typer.Option(help="Stop after this many decisions (0: run until Ctrl-C)")] = 0,
+    port: Annotated[int, typer.Option(help="Broker port (0: any free port)")] = 0,
+    bad_every: Annotated[int, typer.Option(help="Send a malformed message every N prompts (0: never)")] = 25,
+) -> None:
+    """Everything at once: embedded broker, topics, worker, sample traffic; decisions print here."""
+    from ops.dev import run_dev
+
+    sys.exit(run_dev(settings(), rate=rate, count=count, port=port or None, bad_every=bad_every))
+
+
+@app.command()
+def publish(
+    file: Annotated[Path, typer.Argument(help="JSONL, one event per line (the pydantic model's JSON)", exists=True, dir_okay=False)],
+    broker: Broker = None,
+    event_type: Annotated[str, typer.Option("--type", help="Event type of every line")] = "PromptSubmitted",
+    topic_prefix: Prefix = None,
+) -> None:
+    """Publish events from a JSONL file as Avro to their topic, with a progress bar."""
+    from ops.publishing import publish_file
+
+    s = settings(broker=broker, topic_prefix=topic_prefix)
+    sent, rejected = publish_file(s, file, event_type)
+    typer.echo(f"published {sent} {event_type} events; {rejected} lines rejected")
+    if rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def tail(
+    topic: Annotated[str, typer.Argument(help="A modstream topic, e.g. moderation.decisions")],
+    broker: Broker = None,
+    from_beginning: Annotated[bool, typer.Option(help="Start at the oldest message")] = True,
+    limit: Annotated[int, typer.Option(help="Stop after N events (0: follow forever)")] = 0,
+    topic_prefix: Prefix = None,
+) -> None:
+    """Decode and print a modstream topic, one JSON event per line."""
+    from streams.client import Subscriber
+
+    s = settings(broker=broker, topic_prefix=topic_prefix)
+    seen = 0
+    with Subscriber(s.bootstrap, [topic], topic_prefix=s.topic_prefix, from_beginning=from_beginning) as sub:
+        try:
+            for event in sub:
+                typer.echo(json.dumps({"type": type(event).__name__, **event.model_dump(mode="json")}, ensure_ascii=False))
+                seen += 1
+                if limit and seen >= limit:
+                    break
+        except KeyboardInterrupt:
+            pass
+
+
+@app.command()
+def score(
+    jsonl: Annotated[Path, typer.Option("--jsonl", help="Input: JSONL with id, prompt, negative_prompt", exists=True, dir_okay=False)],
+    out: Annotated[Path | None, typer.Option(help="Output JSONL (default: stdout)")] = None,
+    mature: Annotated[bool, typer.Option(help="Platform allows mature (adult) content")] = False,
+) -> None:
+    """Run the worker's detector chain offline over JSONL; no broker. One JSONL verdict per line."""
+    from ops.scoring import score_file
+
+    if out is None:
+        n, bad = score_file(jsonl, sys.stdout, mature_allowed=mature)
+    else:
+        with out.open("w", encoding="utf-8") as sink:
+            n, bad = score_file(jsonl, sink, mature_allowed=mature)
+    err.print(f"scored {n} prompts ({bad} invalid lines, each given a fail-closed review)")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

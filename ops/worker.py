@@ -1,0 +1,41 @@
+"""Run the moderation worker: make sure topics exist, build the app and its agents, start faust."""
+
+from __future__ import annotations
+
+import logging
+
+import faust
+
+from detectors import PromptScreener
+from ops.kafka_admin import create_topics, wait_for_broker
+from ops.metrics import Metrics
+from ops.settings import Settings
+from streams import topics
+from streams.agents import Pipeline, build
+from streams.app import create_app
+
+log = logging.getLogger("modstream.worker")
+
+
+def assemble(settings: Settings, screener: PromptScreener | None = None) -> Pipeline:
+    """The app with every agent registered, without starting it."""
+    app = create_app(settings)
+    metrics = Metrics()
+    if settings.metrics_port:
+        metrics.serve(settings.metrics_port)
+    return build(app, settings, screener or PromptScreener.default(), metrics)
+
+
+def run_worker(settings: Settings) -> None:
+    """Blocks until SIGINT/SIGTERM; exits the process like any faust worker."""
+    wait_for_broker(settings.bootstrap, timeout=30)
+    created = create_topics(settings.bootstrap, topics.specs(settings))
+    pipeline = assemble(settings)
+    worker = faust.Worker(
+        pipeline.app,
+        loglevel=settings.log_level.upper(),
+        quiet=True,
+        override_logging=True,
+    )
+    log.info("topics created: %s", ", ".join(created) or "none (all existed)")
+    worker.execute_from_commandline()
