@@ -81,7 +81,7 @@ def decode(data: bytes, expect: type[Event] | None = None, *, registry: Registry
         raise MalformedMessage(f"{size} bytes is shorter than the {HEADER.size}-byte header")
     magic, schema_id = HEADER.unpack_from(data)
     if magic != MAGIC:
-        raise MalformedMessage(f"magic byte {magic} is not {MAGIC} ({size} bytes)")
+        raise MalformedMessage(f"magic byte {magic} is not {MAGIC} ({size}-byte message)")
     writer = registry.by_id(schema_id)
     cls = _model_for(writer, expect)
     reader = registry.get(cls.SUBJECT, cls.SCHEMA_VERSION)
@@ -93,9 +93,9 @@ def decode(data: bytes, expect: type[Event] | None = None, *, registry: Registry
     except SchemaResolutionError as exc:
         raise UnexpectedSchema(f"{_where(writer)}: cannot be read as v{reader.version}: {_brief(exc)}") from exc
     except _READ_ERRORS as exc:
-        raise MalformedMessage(f"{_where(writer)}: unreadable Avro body ({size} bytes): {_brief(exc)}") from exc
+        raise MalformedMessage(f"{_where(writer)}: unreadable Avro body ({size}-byte message): {_brief(exc)}") from exc
     if buffer.tell() != size:
-        raise MalformedMessage(f"{_where(writer)}: {size - buffer.tell()} bytes left after the record ({size} bytes)")
+        raise MalformedMessage(f"{_where(writer)}: {size - buffer.tell()} bytes left after the record ({size}-byte message)")
     try:
         return cls.model_validate(record)
     except ValidationError as exc:

@@ -7,8 +7,9 @@ from typing import Any
 
 import avro.io
 import avro.schema
+from avro.compatibility import ReaderWriterCompatibilityChecker, SchemaCompatibilityType
 
-from schemas.registry import RegisteredSchema
+from schemas.registry import RegisteredSchema, Registry
 
 
 def parse(entry: RegisteredSchema) -> avro.schema.Schema:
@@ -29,3 +30,14 @@ def read(data: bytes, writer: RegisteredSchema, reader: RegisteredSchema | None 
     buffer = BytesIO(data)
     buffer.seek(len(writer.header))
     return datum_reader.read(avro.io.BinaryDecoder(buffer))
+
+
+def assert_fully_compatible(registry: Registry) -> None:
+    """Every version of every subject reads every other (Confluent FULL_TRANSITIVE)."""
+    checker = ReaderWriterCompatibilityChecker()
+    for subject in registry.subjects:
+        versions = [parse(e) for e in registry.versions(subject)]
+        for reader in versions:
+            for writer in versions:
+                result = checker.get_compatibility(reader, writer)
+                assert result.compatibility is SchemaCompatibilityType.compatible, (subject, result.messages)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from avro.compatibility import ReaderWriterCompatibilityChecker, SchemaCompatibilityType
 
 from schemas import Registry, SchemaError, UnknownSchemaId, default_registry
 from schemas.registry import MANIFEST
@@ -82,19 +81,8 @@ def _named_types(schema: object) -> dict[str, Any]:
     return found
 
 
-def assert_fully_compatible(registry: Registry) -> None:
-    """Every version of every subject reads every other (Confluent FULL_TRANSITIVE)."""
-    checker = ReaderWriterCompatibilityChecker()
-    for subject in registry.subjects:
-        versions = [avro_ref.parse(e) for e in registry.versions(subject)]
-        for reader in versions:
-            for writer in versions:
-                result = checker.get_compatibility(reader, writer)
-                assert result.compatibility is SchemaCompatibilityType.compatible, (subject, result.messages)
-
-
 def test_committed_schemas_are_fully_transitively_compatible() -> None:
-    assert_fully_compatible(default_registry())
+    avro_ref.assert_fully_compatible(default_registry())
 
 
 def test_lookups_by_id_subject_and_version() -> None:
