@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -332,19 +333,20 @@ def adults(rng: random.Random) -> Iterator[Seed]:
 
 def benign(rng: random.Random) -> Iterator[Seed]:
     cls = "benign"
-    langs = sorted(V.FOREIGN_BENIGN)
-    hard = list(V.HARD_NEGATIVES)
-    rng.shuffle(hard)
+    foreign_prompts = [(p, lang) for lang in sorted(V.FOREIGN_BENIGN) for p in V.FOREIGN_BENIGN[lang]]
+    hard, subjects, children = list(V.HARD_NEGATIVES), list(V.BENIGN_SUBJECTS), list(V.CHILD_BENIGN)
+    for pool in (hard, subjects, children, foreign_prompts):
+        rng.shuffle(pool)
 
     def trap(i: int) -> Seed:
         text, tags = hard[i % len(hard)]
         return Seed(cls, text, (), {"hard_negative", *tags})
 
     def general(i: int) -> Seed:
-        return Seed(cls, rng.choice(V.BENIGN_SUBJECTS), (), set())
+        return Seed(cls, subjects[i % len(subjects)], (), set())
 
     def child(i: int) -> Seed:
-        text = rng.choice(V.CHILD_BENIGN)
+        text = children[i % len(children)]
         tags = {"hard_negative", "child_context"} | ({"age:digits"} if "{n}" in text or any(c.isdigit() for c in text) else set())
         if any(w in text for w in ("school", "grader", "kindergarten")):
             tags.add("school")
@@ -362,8 +364,8 @@ def benign(rng: random.Random) -> Iterator[Seed]:
         return Seed(cls, core, (), {"negative:protective", "hard_negative"}, negative=neg)
 
     def foreign(i: int) -> Seed:
-        lang = langs[i % len(langs)]
-        return Seed(cls, rng.choice(V.FOREIGN_BENIGN[lang]), (), {f"lang:{lang}"})
+        text, lang = foreign_prompts[i % len(foreign_prompts)]
+        return Seed(cls, text, (), {f"lang:{lang}"})
 
     kinds = [trap, trap, trap, general, general, child, child, celeb, protective, protective, foreign]
     yield from _cycle(kinds)
@@ -376,11 +378,17 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def group_key(core: str) -> str:
+    """Seeds whose cores differ only in numbers are near-duplicates: one group, one side."""
+    return re.sub(r"\d+", "#", _norm(core))
+
+
 def generate(seed: int = SEED) -> list[list[Item]]:
     """All groups, class by class, each filled to its quota; duplicate prompt texts dropped."""
     rng = random.Random(seed)
     seen: set[str] = set()
     groups: list[list[Item]] = []
+    by_key: dict[str, int] = {}
     sources = {"sexual/minors": minors, "sexual/real_person": real_people,
                "sexual/adult": adults, "benign": benign}
     for cls, source in sources.items():
@@ -395,9 +403,15 @@ def generate(seed: int = SEED) -> list[list[Item]]:
                 if _norm(it.prompt) not in seen and all(it.prompt != other.prompt for other in items):
                     items.append(it)
             seen.update(_norm(it.prompt) for it in items)
-            if items:
+            if not items:
+                continue
+            count += len(items)
+            key = group_key(s.core)
+            if key in by_key and groups[by_key[key]][0].cls == cls:
+                groups[by_key[key]].extend(items)
+            else:
+                by_key[key] = len(groups)
                 groups.append(items)
-                count += len(items)
     return groups
 
 
