@@ -59,10 +59,10 @@ def wire_roundtrip(model: Event) -> Op:
 
 
 def microseconds_per_op(op: Op, seconds: float) -> float:
-    """Best of five runs, each long enough to last about ``seconds / 5``."""
+    """Best of five runs that together take about ``seconds``."""
     timer = timeit.Timer(op)
-    number, _ = timer.autorange()
-    number = max(1, int(number * seconds / 5 / 0.2))
+    estimate = timer.timeit(number=20) / 20
+    number = max(1, int(seconds / 5 / estimate))
     return min(timer.repeat(repeat=5, number=number)) / number * 1e6
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ class Registry:
     Subjects are full record names (Confluent's RecordNameStrategy), e.g. ``modstream.RiskScored``.
     """
 
-    def __init__(self, schemas: Iterator[RegisteredSchema] | list[RegisteredSchema]) -> None:
+    def __init__(self, schemas: Iterable[RegisteredSchema]) -> None:
         self._by_id: dict[int, RegisteredSchema] = {}
         self._by_version: dict[tuple[str, int], RegisteredSchema] = {}
         self._latest: dict[str, RegisteredSchema] = {}
