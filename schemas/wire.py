@@ -46,7 +46,7 @@ _MAX_FIELD_ERRORS = 5
 
 def encode(model: Event, *, registry: Registry | None = None) -> bytes:
     """Frame ``model`` under the registered schema of its subject and version; raises EncodeError."""
-    registry = registry or default_registry()
+    registry = default_registry() if registry is None else registry
     try:
         entry = registry.get(model.SUBJECT, model.SCHEMA_VERSION)
     except SchemaError as exc:
@@ -73,9 +73,10 @@ def decode(data: bytes, expect: type[Event] | None = None, *, registry: Registry
     The writer schema is the one the header's id names; the reader schema is the registered
     version the model class matches (``SUBJECT``, ``SCHEMA_VERSION``), so records from older
     and newer writers both decode. With ``expect``, any other subject raises UnexpectedSchema.
-    Every failure caused by the bytes is a DecodeError subclass.
+    Every failure caused by the bytes is a DecodeError subclass; a model version the
+    registry lacks is a SchemaError (a deployment bug, not bad input).
     """
-    registry = registry or default_registry()
+    registry = default_registry() if registry is None else registry
     size = len(data)
     if size < HEADER.size:
         raise MalformedMessage(f"{size} bytes is shorter than the {HEADER.size}-byte header")
