@@ -8,6 +8,7 @@ generalisation, not memorisation.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -136,6 +137,15 @@ def _join(rng: random.Random, *parts: str) -> str:
         head.reverse()
     sep = rng.choice([", ", " ", ", "])
     return sep.join(head + tail)
+
+
+def handwritten(cls: str) -> Iterator[Seed]:
+    """The hand-written seeds of ``cls``; obfuscation may target any known sexual or minor term."""
+    known = sorted(set(V.SEXUAL + V.MINOR_NOUNS + V.MINOR_SLANG + ["nudes", "girl", "boy"]), key=lambda k: (-len(k), k))
+    for text, negative, tags in V.HANDWRITTEN[cls]:
+        keys = tuple(k for k in known if re.search(rf"\b{re.escape(k)}\b", text))
+        yield Seed(cls, text, keys[:2], set(tags), negative=negative,
+                   submitted_at=SUBMITTED_AT if "age:born_year" in tags else None)
 
 
 def _cycle(kinds: list[Callable[[int], Seed]]) -> Iterator[Seed]:
@@ -393,7 +403,7 @@ def generate(seed: int = SEED) -> list[list[Item]]:
                "sexual/adult": adults, "benign": benign}
     for cls, source in sources.items():
         count = 0
-        for s in source(rng):
+        for s in itertools.chain(handwritten(cls), source(rng)):
             if count >= QUOTAS[cls]:
                 break
             # Across groups no two prompts may match even after NFKC and case folding; within a
