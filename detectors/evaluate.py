@@ -40,6 +40,7 @@ from detectors.base import (
     Screening,
     Verdict,
 )
+from schemas.errors import ModstreamError
 
 __all__ = [
     "BLOCK_CLASSES", "DatasetError", "EvalReport", "EvaluationError", "Metrics", "NaiveRegexScreener",
@@ -53,11 +54,11 @@ BLOCK_CLASSES: tuple[ClassName, ...] = ("sexual/minors", "sexual/real_person")
 ADULT_DETECTED_SCORE = 0.5  # an adult score at or above this counts as "sexual/adult detected"
 
 
-class DatasetError(ValueError):
+class DatasetError(ModstreamError, ValueError):
     """A prompt-set line is not valid JSON or not a valid record; the message names file:line."""
 
 
-class EvaluationError(RuntimeError):
+class EvaluationError(ModstreamError, RuntimeError):
     """The screener under evaluation failed or answered with the wrong number of screenings."""
 
 
@@ -159,7 +160,10 @@ def screen_records(records: Sequence[PromptRecord], screener: Screener, *, matur
         try:
             screenings = list(screener.screen_batch(inputs))
         except Exception as exc:  # any screener failure aborts the run, naming the batch
-            raise EvaluationError(f"screener failed on batch starting at {batch[0].id}: {exc!r}") from exc
+            # The class name only: a screener's message might quote the prompt.
+            raise EvaluationError(
+                f"screener failed on batch starting at {batch[0].id}: {type(exc).__name__}"
+            ) from exc
         per_prompt = (clock() - began) * 1000.0 / len(batch)
         if len(screenings) != len(batch):
             raise EvaluationError(f"screener returned {len(screenings)} screenings for {len(batch)} prompts")

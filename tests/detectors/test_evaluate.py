@@ -195,13 +195,13 @@ def test_duplicate_id_is_rejected(tmp_path: Path) -> None:
 def test_screener_errors_are_reported(dataset: Path) -> None:
     class Broken:
         def screen_batch(self, items: Sequence[PromptInput]) -> list[Screening]:
-            raise RuntimeError("boom")
+            raise RuntimeError("boom nude 12yo")
 
     class Short(ScriptedScreener):
         def screen_batch(self, items: Sequence[PromptInput]) -> list[Screening]:
             return super().screen_batch(items)[:-1]
 
-    with pytest.raises(EvaluationError, match="batch starting at p-0001"):
+    with pytest.raises(EvaluationError, match="batch starting at p-0001: RuntimeError$"):
         run(dataset, Broken())
     with pytest.raises(EvaluationError, match="13 screenings for 14 prompts"):
         run(dataset, Short(), batch_size=100)
