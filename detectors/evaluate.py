@@ -45,7 +45,7 @@ from schemas.errors import ModstreamError
 __all__ = [
     "BLOCK_CLASSES", "DatasetError", "EvalReport", "EvaluationError", "Metrics", "NaiveRegexScreener",
     "Outcome", "PromptRecord", "load_records", "main", "measure", "render", "render_comparison",
-    "run", "screen_records",
+    "run", "screen_records", "to_json",
 ]
 
 ClassName = Literal["sexual/minors", "sexual/real_person", "sexual/adult", "benign"]
@@ -476,6 +476,13 @@ def _print_misses(console: Console, misses: Sequence[Miss]) -> None:
         console.print(f"    reasons: {top}", markup=False)
 
 
+def to_json(reports: EvalReport | Sequence[EvalReport]) -> str:
+    """The JSON form for README and CI: one report as an object, several as a list."""
+    if isinstance(reports, EvalReport):
+        return reports.model_dump_json(indent=2)
+    return json.dumps([r.model_dump(mode="json") for r in reports], indent=2)
+
+
 def render_comparison(reports: Sequence[EvalReport]) -> str:
     """Side by side: the headline figures of several screeners on the same set."""
     console, buffer = _console()
@@ -537,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(reports) > 1:
         print(render_comparison(reports))
     if args.json:
-        args.json.write_text(json.dumps([r.model_dump(mode="json") for r in reports], indent=2), encoding="utf-8")
+        args.json.write_text(to_json(reports), encoding="utf-8")
     return 0
 
 

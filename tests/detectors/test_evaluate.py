@@ -20,6 +20,7 @@ from detectors.evaluate import (
     render,
     render_comparison,
     run,
+    to_json,
 )
 
 # id -> (class, tags, action when mature allowed, action when not, adult score)
@@ -169,6 +170,7 @@ def test_render_and_json(report: EvalReport) -> None:
     assert data["recall"]["sexual/minors"] == {"hits": 2, "n": 4, "rate": 0.5}
     assert EvalReport.model_validate(data).recall == report.recall
     assert "scripted" in render_comparison([report, report])
+    assert json.loads(to_json([report, report]))[1]["confusion"] == report.confusion
 
 
 @pytest.mark.parametrize(("line", "message"), [
