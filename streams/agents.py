@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +34,16 @@ log = logging.getLogger("modstream.agents")
 
 @dataclass
 class Pipeline:
-    """What the agents share: settings, detectors, metrics and the faust topic handles."""
+    """What the agents share: settings, detectors, metrics and the faust topic handles.
+
+    ``sink`` replaces the producer (agent tests capture what would be sent).
+    """
 
     app: faust.App
     settings: Settings
     screener: PromptScreener
     metrics: Metrics
+    sink: Callable[[topics.TopicDef, BaseModel], Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         self.topic = {
@@ -53,6 +57,9 @@ class Pipeline:
         }
 
     async def send(self, topic: topics.TopicDef, event: BaseModel) -> None:
+        if self.sink is not None:
+            await self.sink(topic, event)
+            return
         await self.topic[topic.name].send(key=topic.key_of(event), value=encode(event))
 
     async def dead_letter(self, stage: str, error: BaseException, event: faust.EventT) -> None:
@@ -86,9 +93,15 @@ def screen_safely(screener: PromptScreener, items: Sequence[Any]) -> list[Screen
         return [Screening(assessment=Assessment(request_id=i.request_id), verdict=verdict) for i in items]
 
 
-def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics: Metrics) -> Pipeline:
-    """Register every agent on ``app``; returns the shared pipeline (tests use its topics)."""
-    p = Pipeline(app, settings, screener, metrics)
+def build(
+    app: faust.App,
+    settings: Settings,
+    screener: PromptScreener,
+    metrics: Metrics,
+    sink: Callable[[topics.TopicDef, BaseModel], Awaitable[None]] | None = None,
+) -> Pipeline:
+    """Register every agent on ``app``; returns the shared pipeline."""
+    p = Pipeline(app, settings, screener, metrics, sink)
 
     @app.agent(p.topic[topics.PROMPTS_SUBMITTED.name], name="screen_prompts")
     async def screen_prompts(stream: faust.StreamT) -> None:

@@ -91,7 +91,7 @@ def test_decisions_enforcement_and_dead_letters_flow(moderator: WorkerProcess) -
     actions = [e for e in events if isinstance(e, EnforcementAction)]
     assert [a.request_id for a in actions] == [abusive.request_id]
     assert actions[0].action.value == "block_generation"
-    assert actions[0].cause_decision_ids == [blocked.decision_id]
+    assert list(actions[0].cause_decision_ids) == [blocked.decision_id]
     assert actions[0].action_id == stable_id("enforcement", blocked.decision_id, "block_generation")
 
     dead = [e for e in events if isinstance(e, DeadLetter)]
