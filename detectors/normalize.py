@@ -1,0 +1,190 @@
+"""Text normalisation: the views of one text that lexicons and age patterns are matched on.
+
+``normalize(text)`` is pure and cached on the text, so every detector that asks for the same
+text gets the same object and the work is done once per prompt. It returns a ``Normalized``:
+
+* ``native``: NFKC (full-width forms fold), case-folded, invisible characters (format ``Cf``,
+  controls, variation selectors, tag characters, fillers) removed, ``ё`` read as ``е``,
+  whitespace runs collapsed. The original script stays: Russian, Japanese and Chinese terms
+  match here, as do Latin terms with diacritics kept on purpose (``niña``).
+* ``plain``: Latin views that keep digits, for age and grade patterns and for Latin terms:
+  the ``anyascii`` transliteration, then a confusable skeleton (Cyrillic/Greek/Armenian
+  look-alikes mapped to the Latin letter they imitate, from Unicode's confusables data as
+  shipped by ``confusable_homoglyphs``), split letters joined (``n u d e``, ``n.u.d.e``,
+  ``n-u-d-e``) and letter runs collapsed (``nuuuude`` -> ``nude`` and ``teeeen`` -> ``teen``).
+* ``leet``: the same with leetspeak read as letters inside tokens that hold a letter
+  (``s3x``, ``p0rn``, ``l0l1``); pure numbers are never rewritten, so ages survive in ``plain``.
+* ``masked``: single-character censoring (``p*rn``, ``n#ked``, ``l!ngerie``) turned into ``*``,
+  which lexicons match through their one-vowel-masked variants.
+
+Views are deduplicated and only computed when the text could differ, so plain ASCII prompts
+cost two passes. Match spans index the view they were found in, not the raw prompt. Each text
+is cut at ``MAX_FIELD_CHARS`` first; ``truncated`` says so.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import regex
+from anyascii import anyascii
+
+__all__ = ["LEET_AMBIGUOUS", "MAX_FIELD_CHARS", "Normalized", "fold", "native_form", "normalize"]
+
+#: Characters of one field screened; the rest is ignored and flagged (the stream refuses
+#: anything longer than its own limit, 16 384 by default, before it gets here).
+MAX_FIELD_CHARS = 16_384
+
+# Invisible or format characters that render as nothing: Cf (zero-width, bidi, soft hyphen,
+# tags block), controls other than whitespace, variation selectors, combining grapheme joiner,
+# Hangul and braille fillers that users paste as "blank" letters.
+_INVISIBLE = regex.compile(
+    r"[\p{Cf}\p{Co}\p{Cs}\x00-\x08\x0e-\x1f\x7f-\x9f\u034f\u115f\u1160\u17b4\u17b5"
+    r"\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0000-\U000e0fff]+"
+)
+_SPACES = regex.compile(r"[^\S\n]+")
+_NEWLINES = regex.compile(r"\s*\n\s*")
+_COMBINING = regex.compile(r"\p{Mn}+")
+_RUSSIAN = str.maketrans({"ё": "е"})
+
+# Letters split by one repeated separator: "n u d e", "n.u.d.e", "p . o . r . n", "n-u-d-e".
+# The separator must repeat identically, so "t.e.e.n b.o.y" joins to "teen boy" and a double
+# space keeps words apart. Linear: each position tries a fixed, small set of separators.
+_SPLIT = regex.compile(
+    r"(?<![a-z0-9])[a-z0-9@$](?P<sep> ?[.\-_*~/+·•] ?| )[a-z0-9@$](?:(?P=sep)[a-z0-9@$])+(?![a-z0-9])"
+)
+_SEPARATORS = regex.compile(r"[ .\-_*~/+·•]")
+_RUN3 = regex.compile(r"([a-z])\1{2,}")
+_WORD_SEPARATORS = regex.compile(r"[_\-]+")
+_LEET_TOKEN = regex.compile(r"[a-z0-9@$!|+]+")
+_HAS_LETTER = regex.compile(r"[a-z]")
+# "1", "!" and "|" stay ambiguous (i or l): they all become "1", and lexicons add variants of
+# each term with any of its i/l written as "1" (``l0l1`` -> ``lol1``, ``3xp11c1t`` -> ``exp11c1t``).
+_LEET = str.maketrans("034578!|@$+", "oeastb11ast")
+LEET_AMBIGUOUS = "1"
+# One censoring character standing for a letter: inside a word or at its end ("nud*").
+_MASK = regex.compile(r"(?<=[a-z])[*#!@?.](?=[a-z])|(?<=[a-z])[*#](?![a-z0-9])|(?<![a-z0-9])[*#](?=[a-z]{2})")
+_MASK_CHARS = regex.compile(r"[*#!@?.]")
+_NO_CONFUSABLE = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "KANGXI", "IDEOGRAPHIC")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The views of one text; see the module docstring for what each view holds."""
+
+    native: str
+    plain: tuple[str, ...]
+    leet: tuple[str, ...] = ()
+    masked: tuple[str, ...] = ()
+    truncated: bool = False
+
+    @property
+    def latin(self) -> tuple[str, ...]:
+        """Every Latin view, the ones Latin lexicon terms are matched on."""
+        return self.plain + self.leet + self.masked
+
+
+@cache
+def _confusable_table() -> dict[int, str]:
+    """Non-ASCII look-alikes -> the ASCII letter or digit they imitate (built once)."""
+    raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    graph: dict[str, list[str]] = {k: [h["c"] for h in v] for k, v in json.loads(raw).items()}
+    table: dict[int, str] = {}
+    for char in graph:
+        if len(char) != 1 or char.isascii() or unicodedata.name(char, "").startswith(_NO_CONFUSABLE):
+            continue
+        target = _ascii_lookalike(char, graph)
+        if target:
+            table[ord(char)] = target
+    return table
+
+
+def _ascii_lookalike(char: str, graph: dict[str, list[str]]) -> str | None:
+    """Breadth-first over the homoglyph graph (depth 2), preferring letters to digits."""
+    frontier, seen = [char], {char}
+    for _ in range(2):
+        found = [c for c in (n for f in frontier for n in graph.get(f, ())) if len(c) == 1 and c.isascii()]
+        letters = [c for c in found if c.isalpha()]
+        if letters or any(c.isdigit() for c in found):
+            return (letters or [c for c in found if c.isdigit()])[0]
+        frontier = [n for f in frontier for n in graph.get(f, ()) if n not in seen and len(n) == 1]
+        seen.update(frontier)
+    return None
+
+
+def _clean(text: str) -> str:
+    """NFKC with invisible characters removed; case and spacing kept (confusables need the
+    case, split-letter joining needs double spaces as word breaks)."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def native_form(text: str) -> str:
+    """The ``native`` view of ``text``: what non-Latin lexicon terms are compared with."""
+    folded = unicodedata.normalize("NFKC", _clean(text).casefold()).translate(_RUSSIAN)
+    return _NEWLINES.sub("\n", _SPACES.sub(" ", folded)).strip()
+
+
+def fold(text: str) -> str:
+    """ASCII transliteration, lower-cased, word separators ``_``/``-`` read as spaces."""
+    text = _clean(text)
+    return _tidy(anyascii(_COMBINING.sub("", text)).lower() if not text.isascii() else text.lower())
+
+
+def _join_split_letters(text: str) -> str:
+    return _SPLIT.sub(lambda m: _SEPARATORS.sub("", m.group()), text)
+
+
+def _leet(text: str) -> str:
+    def token(m: regex.Match[str]) -> str:
+        word = m.group()
+        core = word.rstrip("!+")  # a trailing "!" is punctuation, not an "i"
+        if core.isalpha() or not _HAS_LETTER.search(core):
+            return word  # nothing to read, or a pure number (an age must survive)
+        return core.translate(_LEET) + word[len(core) :]
+
+    return _LEET_TOKEN.sub(token, text)
+
+
+def _unique(views: list[str], skip: tuple[str, ...] = ()) -> tuple[str, ...]:
+    out: list[str] = []
+    for view in views:
+        if view and view not in out and view not in skip:
+            out.append(view)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> Normalized:
+    """All views of ``text`` (cut at ``MAX_FIELD_CHARS``); cached, so share it, don't copy it.
+
+    >>> normalize("ｎ.ｕ.ｄ.ｅ").plain[-1]
+    'nude'
+    """
+    truncated = len(text) > MAX_FIELD_CHARS
+    cleaned = _clean(text[:MAX_FIELD_CHARS])
+    native = _NEWLINES.sub("\n", _SPACES.sub(" ", unicodedata.normalize("NFKC", cleaned.casefold())))
+    native = native.translate(_RUSSIAN).strip()
+    raw_ascii = anyascii(_COMBINING.sub("", cleaned)).lower() if not cleaned.isascii() else cleaned.lower()
+    skeleton = raw_ascii
+    if not cleaned.isascii():
+        confused = cleaned.translate(_confusable_table())
+        skeleton = anyascii(_COMBINING.sub("", confused)).lower()
+    joined = _join_split_letters(skeleton)
+    runs = joined if _RUN3.search(joined) is None else None
+    once = joined if runs is not None else _RUN3.sub(r"\1", joined)
+    twice = joined if runs is not None else _RUN3.sub(r"\1\1", joined)
+    plain = _unique([_tidy(raw_ascii), _tidy(skeleton), _tidy(joined), _tidy(once), _tidy(twice)])
+    leet = _unique([_tidy(_leet(once)), _tidy(_leet(twice))], skip=plain)
+    masked: tuple[str, ...] = ()
+    if _MASK_CHARS.search(once):  # cheap test first: most prompts hold no censoring character
+        masked = _unique([_tidy(_MASK.sub("*", once))], skip=plain + leet)
+    return Normalized(native=native, plain=plain, leet=leet, masked=masked, truncated=truncated)
+
+
+def _tidy(view: str) -> str:
+    """Word separators to spaces and whitespace collapsed, the form lexicon terms take too."""
+    return _NEWLINES.sub("\n", _SPACES.sub(" ", _WORD_SEPARATORS.sub(" ", view))).strip()
