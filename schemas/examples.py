@@ -18,18 +18,26 @@ from schemas.models import (
     DetectorVersion,
     EnforcementAction,
     EnforcementKind,
+    EnforcementReversed,
     Event,
     Evidence,
     GenerationCompleted,
+    HotlineReport,
     ImageRef,
+    IncidentType,
     ModerationAction,
     ModerationDecision,
     PromptSubmitted,
     ReportFiled,
     ReportReason,
+    ReviewOutcome,
+    ReviewTask,
+    ReviewVerdict,
     RiskScored,
+    SignalKind,
     Subject,
     SubjectKind,
+    UserSignal,
 )
 
 __all__ = ["EXAMPLES", "example"]
@@ -39,6 +47,7 @@ E = TypeVar("E", bound=Event)
 _AT = datetime(2025, 3, 14, 9, 26, 53, 589000, tzinfo=UTC)
 _REQUEST = "req-7f3a"
 _USER = "user-42"
+_POLICY = "policy-2025.03"
 _PROMPT = (
     "a lighthouse on a basalt cliff at dusk, volumetric fog, long exposure, waves crashing "
     "against the rocks, warm light from the lantern room, cinematic composition, 35mm film "
@@ -106,6 +115,12 @@ def _risk_scored() -> RiskScored:
     )
 
 
+#: sha256 and SimHash-64 (as a signed long) of the normalised prompt; the fingerprint is negative
+#: on purpose, as half of all real ones are.
+_CONTENT_HASH = sha256(_PROMPT.lower().encode()).hexdigest()
+_FINGERPRINT = -0x3A5C_19E2_74B0_D6F1
+
+
 def _moderation_decision() -> ModerationDecision:
     return ModerationDecision(
         decision_id="dec-0005",
@@ -115,9 +130,11 @@ def _moderation_decision() -> ModerationDecision:
         action=ModerationAction.block,
         categories=("sexual/real_person",),
         reasons=("real_person >= 0.8 with sexual/adult >= 0.4",),
-        policy_version="policy-2025.03",
+        policy_version=_POLICY,
         risk_event_id="evt-0004",
         decided_at=_AT,
+        content_hash=_CONTENT_HASH,
+        fingerprint=_FINGERPRINT,
     )
 
 
@@ -129,7 +146,7 @@ def _enforcement_action() -> EnforcementAction:
         cause_decision_ids=("dec-0005",),
         request_id=_REQUEST,
         reasons=("blocked: sexual/real_person",),
-        policy_version="policy-2025.03",
+        policy_version=_POLICY,
         issued_at=_AT,
     )
 
@@ -149,6 +166,86 @@ def _dead_letter() -> DeadLetter:
     )
 
 
+def _user_signal() -> UserSignal:
+    return UserSignal(
+        signal_id="sig-0009",
+        user_id=_USER,
+        kind=SignalKind.prompt_blocked,
+        category="sexual/real_person",
+        score=0.88,
+        decision_id="dec-0005",
+        request_id=_REQUEST,
+        fingerprint=_FINGERPRINT,
+        content_hash=_CONTENT_HASH,
+        evidence=(
+            Evidence(detector="celebrity-names", category="real_person", term="taylor swift", field="prompt",
+                     start=0, end=12),
+        ),
+        image_uris=(f"s3://gen-images/{_REQUEST}/0.png",),
+        occurred_at=_AT,
+    )
+
+
+def _review_task() -> ReviewTask:
+    return ReviewTask(
+        task_id="task-0010",
+        subject=Subject(kind=SubjectKind.image, id=f"{_REQUEST}/0"),
+        priority=80,
+        reason_codes=("report:impersonation", "decision:block"),
+        report_ids=("rep-0003",),
+        decision_ids=("dec-0005",),
+        user_id=_USER,
+        created_at=_AT,
+    )
+
+
+def _review_verdict() -> ReviewVerdict:
+    return ReviewVerdict(
+        verdict_id="ver-0011",
+        reviewer_id="mod-ana",
+        user_id=_USER,
+        outcome=ReviewOutcome.overturned,
+        category="sexual/real_person",
+        decision_id="dec-0005",
+        report_id="rep-0003",
+        task_id="task-0010",
+        notes="Fictional character in period costume, not a real person.",
+        reviewed_at=_AT,
+    )
+
+
+def _enforcement_reversed() -> EnforcementReversed:
+    return EnforcementReversed(
+        reversal_id="rev-0012",
+        action_id="act-0006",
+        user_id=_USER,
+        cause_verdict_id="ver-0011",
+        reasons=("review overturned: sexual/real_person",),
+        policy_version=_POLICY,
+        reversed_at=_AT,
+    )
+
+
+def _hotline_report() -> HotlineReport:
+    image = f"{_REQUEST}/1"
+    return HotlineReport(
+        report_id="hot-0013",
+        action_id="act-0014",
+        user_id=_USER,
+        incident_type=IncidentType.known_hash_match,
+        user_identifiers={"user_id": _USER, "account_email_hash": sha256(b"user-42@example.com").hexdigest()},
+        request_ids=(_REQUEST,),
+        decision_ids=("dec-0005",),
+        images=(ImageRef(uri=f"s3://gen-images/{image}.png", sha256=sha256(image.encode()).hexdigest(),
+                         size_bytes=1_482_114, width=1024, height=1024),),
+        evidence=(Evidence(detector="hash-match", category="sexual/minors", term="hashlist:2025-03", field="image"),),
+        first_seen_at=datetime(2025, 3, 14, 9, 21, 7, 12000, tzinfo=UTC),
+        reported_at=_AT,
+        evidence_hold=True,
+        policy_version=_POLICY,
+    )
+
+
 #: Model class to a builder of its example.
 EXAMPLES: MappingProxyType[type[Event], Callable[[], Event]] = MappingProxyType(
     {
@@ -159,6 +256,11 @@ EXAMPLES: MappingProxyType[type[Event], Callable[[], Event]] = MappingProxyType(
         ModerationDecision: _moderation_decision,
         EnforcementAction: _enforcement_action,
         DeadLetter: _dead_letter,
+        UserSignal: _user_signal,
+        ReviewTask: _review_task,
+        ReviewVerdict: _review_verdict,
+        EnforcementReversed: _enforcement_reversed,
+        HotlineReport: _hotline_report,
     }
 )
 

@@ -26,18 +26,26 @@ __all__ = [
     "DetectorVersion",
     "EnforcementAction",
     "EnforcementKind",
+    "EnforcementReversed",
     "Event",
     "Evidence",
     "GenerationCompleted",
+    "HotlineReport",
     "ImageRef",
+    "IncidentType",
     "ModerationAction",
     "ModerationDecision",
     "PromptSubmitted",
     "ReportFiled",
     "ReportReason",
+    "ReviewOutcome",
+    "ReviewTask",
+    "ReviewVerdict",
     "RiskScored",
+    "SignalKind",
     "Subject",
     "SubjectKind",
+    "UserSignal",
     "from_avro",
     "to_avro",
 ]
@@ -59,6 +67,8 @@ Id = Annotated[str, Field(min_length=1)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 Score = Annotated[float, Field(ge=0.0, le=1.0)]
+#: A lowercase hex sha256 digest, as ``hashlib.sha256(...).hexdigest()`` gives it.
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 T = TypeVar("T")
 
@@ -131,6 +141,34 @@ class EnforcementKind(StrEnum):
     hotline_report = "hotline_report"
 
 
+class SignalKind(StrEnum):
+    """What a UserSignal records about its user; Avro default ``prompt_reviewed``."""
+
+    prompt_blocked = "prompt_blocked"
+    prompt_reviewed = "prompt_reviewed"
+    generation_flagged = "generation_flagged"
+    report_upheld = "report_upheld"
+    review_upheld = "review_upheld"
+    review_overturned = "review_overturned"
+
+
+class ReviewOutcome(StrEnum):
+    """What a human reviewer concluded; Avro default ``escalated``."""
+
+    upheld = "upheld"
+    overturned = "overturned"
+    escalated = "escalated"
+
+
+class IncidentType(StrEnum):
+    """What a hotline report is about; Avro default ``other``."""
+
+    child_sexual_abuse_prompt = "child_sexual_abuse_prompt"
+    child_sexual_abuse_image = "child_sexual_abuse_image"
+    known_hash_match = "known_hash_match"
+    other = "other"
+
+
 class Subject(_Frozen):
     """What an event is about."""
 
@@ -142,7 +180,7 @@ class ImageRef(_Frozen):
     """One stored image: where it is and what it is, never its pixels."""
 
     uri: Id
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    sha256: Sha256Hex
     size_bytes: Annotated[Int64, Field(ge=0)]
     width: Annotated[Int32, Field(ge=1)] | None = None
     height: Annotated[Int32, Field(ge=1)] | None = None
@@ -233,9 +271,10 @@ class RiskScored(Event):
 
 
 class ModerationDecision(Event):
-    """What policy decided about a subject, and why."""
+    """What policy decided about a subject, and why; v2 adds the prompt's content hash and fingerprint."""
 
     SUBJECT: ClassVar[str] = "modstream.ModerationDecision"
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     decision_id: Id
     request_id: Id
@@ -247,6 +286,10 @@ class ModerationDecision(Event):
     policy_version: Id
     risk_event_id: Id | None = None
     decided_at: UtcDatetime
+    #: sha256 of the normalised prompt: human reviews remember false positives by exact content.
+    content_hash: Sha256Hex | None = None
+    #: SimHash-64 of the normalised prompt as a signed long, for near-duplicate probing detection.
+    fingerprint: Int64 | None = None
 
 
 class EnforcementAction(Event):
@@ -262,6 +305,93 @@ class EnforcementAction(Event):
     reasons: Array[str] = ()
     policy_version: Id
     issued_at: UtcDatetime
+
+
+class UserSignal(Event):
+    """Something that counts for or against a user, keyed by user, for escalation."""
+
+    SUBJECT: ClassVar[str] = "modstream.UserSignal"
+
+    signal_id: Id
+    user_id: Id
+    kind: SignalKind
+    category: Id
+    score: Score
+    decision_id: Id
+    request_id: Id | None = None
+    fingerprint: Int64 | None = None
+    content_hash: Sha256Hex | None = None
+    evidence: Array[Evidence] = ()
+    image_uris: Array[str] = ()
+    occurred_at: UtcDatetime
+
+
+class ReviewTask(Event):
+    """A queue item for human moderators: what to look at, how urgently, and why."""
+
+    SUBJECT: ClassVar[str] = "modstream.ReviewTask"
+
+    task_id: Id
+    subject: Subject
+    #: 0..100; higher is more urgent.
+    priority: Annotated[int, Field(ge=0, le=100)]
+    reason_codes: Array[str] = ()
+    report_ids: Array[str] = ()
+    decision_ids: Array[str] = ()
+    user_id: Id | None = None
+    created_at: UtcDatetime
+
+
+class ReviewVerdict(Event):
+    """A human moderator's verdict on a decision, a report or a review task."""
+
+    SUBJECT: ClassVar[str] = "modstream.ReviewVerdict"
+
+    verdict_id: Id
+    reviewer_id: Id
+    user_id: Id
+    outcome: ReviewOutcome
+    category: Id
+    decision_id: Id | None = None
+    report_id: Id | None = None
+    task_id: Id | None = None
+    notes: str = ""
+    reviewed_at: UtcDatetime
+
+
+class EnforcementReversed(Event):
+    """An earlier EnforcementAction was undone, usually because a human review overturned it."""
+
+    SUBJECT: ClassVar[str] = "modstream.EnforcementReversed"
+
+    reversal_id: Id
+    action_id: Id
+    user_id: Id
+    cause_verdict_id: Id | None = None
+    reasons: Array[str] = ()
+    policy_version: Id
+    reversed_at: UtcDatetime
+
+
+class HotlineReport(Event):
+    """What a child-safety hotline report needs, for the hotline_report EnforcementAction it belongs to."""
+
+    SUBJECT: ClassVar[str] = "modstream.HotlineReport"
+
+    report_id: Id
+    action_id: Id
+    user_id: Id
+    incident_type: IncidentType
+    user_identifiers: dict[str, str] = {}
+    request_ids: Array[str] = ()
+    decision_ids: Array[str] = ()
+    images: Array[ImageRef] = ()
+    evidence: Array[Evidence] = ()
+    first_seen_at: UtcDatetime
+    reported_at: UtcDatetime
+    #: The referenced content must be preserved, not deleted.
+    evidence_hold: bool = True
+    policy_version: Id
 
 
 class DeadLetter(Event):
@@ -296,6 +426,11 @@ MODELS: Mapping[str, type[Event]] = MappingProxyType(
             ModerationDecision,
             EnforcementAction,
             DeadLetter,
+            UserSignal,
+            ReviewTask,
+            ReviewVerdict,
+            EnforcementReversed,
+            HotlineReport,
         )
     }
 )

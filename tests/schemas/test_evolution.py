@@ -34,20 +34,20 @@ class PromptSubmittedV2(PromptSubmitted):
     style_preset: str | None = None
 
 
-def v1_definition(subject: str) -> dict[str, Any]:
+def latest_definition(subject: str) -> dict[str, Any]:
     return json.loads(default_registry().latest(subject).definition)
 
 
 @pytest.fixture(scope="module")
 def evolved() -> Registry:
-    """The committed registry plus PromptSubmitted v2 and ModerationDecision v2."""
-    prompt_v2 = v1_definition(PromptSubmitted.SUBJECT)
+    """The committed registry plus PromptSubmitted v2 and a ModerationDecision with a new enum symbol."""
+    prompt_v2 = latest_definition(PromptSubmitted.SUBJECT)
     # Inserted mid-record, not appended: resolution is by name, not position.
     prompt_v2["fields"].insert(8, {"name": "style_preset", "type": ["null", "string"], "default": None})
-    decision_v2 = v1_definition(ModerationDecision.SUBJECT)
-    action = next(f for f in decision_v2["fields"] if f["name"] == "action")
+    decision_next = latest_definition(ModerationDecision.SUBJECT)
+    action = next(f for f in decision_next["fields"] if f["name"] == "action")
     action["type"]["symbols"].append("escalate")
-    return default_registry().with_schema(prompt_v2).with_schema(decision_v2)
+    return default_registry().with_schema(prompt_v2).with_schema(decision_next)
 
 
 def test_evolved_registry_appends_ids_and_stays_fully_compatible(evolved: Registry) -> None:
@@ -81,15 +81,16 @@ def test_v2_bytes_round_trip_with_a_v2_reader(evolved: Registry) -> None:
 
 def test_a_registry_without_v2_cannot_decode_v2_bytes() -> None:
     # Why a consumer needs the registry (local or Confluent) to know every writer's id.
-    evolved = default_registry().with_schema(v1_definition(PromptSubmitted.SUBJECT))
+    evolved = default_registry().with_schema(latest_definition(PromptSubmitted.SUBJECT))
     data = encode(PromptSubmittedV2(**example(PromptSubmitted).model_dump()), registry=evolved)
     with pytest.raises(UnknownSchemaId):
         decode(data, PromptSubmitted)
 
 
 def escalated(registry: Registry) -> bytes:
-    """A ModerationDecision v2 record using the symbol v1 lacks."""
-    writer = registry.get(ModerationDecision.SUBJECT, 2)
+    """A record from the newest ModerationDecision schema, using the symbol the model lacks."""
+    writer = registry.latest(ModerationDecision.SUBJECT)
+    assert writer.version > ModerationDecision.SCHEMA_VERSION
     buffer = BytesIO(writer.header)
     buffer.seek(len(writer.header))
     schemaless_writer(buffer, writer.parsed, {**to_avro(example(ModerationDecision)), "action": "escalate"})
@@ -117,7 +118,7 @@ def test_damaged_newer_records_raise_only_decode_errors_through_resolution(evolv
 
 
 def test_the_compatibility_check_catches_a_new_required_field() -> None:
-    breaking = v1_definition(PromptSubmitted.SUBJECT)
+    breaking = latest_definition(PromptSubmitted.SUBJECT)
     breaking["fields"].append({"name": "style_preset", "type": "string"})  # no default: v2 cannot read v1
     with pytest.raises(AssertionError, match="style_preset"):
         avro_ref.assert_fully_compatible(default_registry().with_schema(breaking))

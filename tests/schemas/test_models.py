@@ -16,12 +16,18 @@ from schemas import (
     Event,
     Evidence,
     GenerationCompleted,
+    HotlineReport,
     ImageRef,
+    IncidentType,
     ModerationAction,
     PromptSubmitted,
     ReportReason,
+    ReviewOutcome,
+    ReviewTask,
     RiskScored,
+    SignalKind,
     SubjectKind,
+    UserSignal,
     default_registry,
     from_avro,
     to_avro,
@@ -34,6 +40,9 @@ ENUMS = {
     "modstream.ReportReason": (ReportReason, "other"),
     "modstream.ModerationAction": (ModerationAction, "review"),
     "modstream.EnforcementKind": (EnforcementKind, "human_review"),
+    "modstream.SignalKind": (SignalKind, "prompt_reviewed"),
+    "modstream.ReviewOutcome": (ReviewOutcome, "escalated"),
+    "modstream.IncidentType": (IncidentType, "other"),
 }
 
 
@@ -157,6 +166,27 @@ def test_values_avro_cannot_hold_are_rejected_by_the_model(update: dict[str, obj
     image = example(GenerationCompleted).images[0]
     with pytest.raises(ValidationError, match=field):
         ImageRef(**{**image.model_dump(), **update})
+
+
+@pytest.mark.parametrize(
+    ("cls", "update", "field"),
+    [
+        (ReviewTask, {"priority": 101}, "priority"),
+        (ReviewTask, {"priority": -1}, "priority"),
+        (UserSignal, {"score": 1.5}, "score"),
+        (UserSignal, {"fingerprint": 2**64 - 1}, "fingerprint"),
+        (UserSignal, {"content_hash": "not-a-digest"}, "content_hash"),
+        (HotlineReport, {"user_identifiers": {"user_id": 42}}, "user_identifiers"),
+    ],
+)
+def test_values_the_new_events_cannot_hold_are_rejected(cls: type[Event], update: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError, match=field):
+        cls(**{**example(cls).model_dump(), **update})
+
+
+def test_a_hotline_report_holds_its_evidence_unless_told_otherwise() -> None:
+    fields = example(HotlineReport).model_dump(exclude={"evidence_hold"})
+    assert HotlineReport(**fields).evidence_hold is True
 
 
 def test_evidence_carries_a_term_never_a_prompt() -> None:
