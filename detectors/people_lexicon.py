@@ -1,0 +1,329 @@
+"""Name lists for the real-person detector: loading, folding, and the exact and fuzzy index.
+
+Names are compared as *token folds*: each word (or each CJK character) transliterated with
+``anyascii``, case-folded, kept to ``[a-z0-9]``. A name matches when its folds, concatenated,
+equal a run of whole tokens in the text, so spacing tricks (``T a y l o r``, ``taylor_swift``,
+``TaylorSwift``) and scripts (``Тейлор Свифт`` -> ``teylorsvift``) meet the same key.
+
+    >>> index = PeopleIndex.load([Path("people_public.tsv")])          # doctest: +SKIP
+    >>> [m.alias for m in index.exact(TokenView.of_text("pics of Taylor Swift"))]  # doctest: +SKIP
+    ['Taylor Swift']
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+import regex
+from anyascii import anyascii
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from detectors.errors import LexiconError
+
+__all__ = [
+    "IL_AS_ONE",
+    "LEXICONS",
+    "Alias",
+    "Match",
+    "PeopleIndex",
+    "Person",
+    "Token",
+    "TokenView",
+    "fold_word",
+    "load_people",
+    "lexicon_lines",
+    "load_words",
+    "tokenize",
+]
+
+LEXICONS = Path(__file__).parent / "lexicons"
+_HEADER = "canonical\taliases"
+_VERSION = regex.compile(r"^#\s*.*\bversion\s+([\w.\-]+)", regex.IGNORECASE)
+# CJK and kana characters carry no spaces between words: each one is its own token, so a
+# name followed by a particle ("泰勒斯威夫特的") still ends on a token boundary.
+_TOKEN = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[[\p{L}\p{M}\p{N}\p{Cf}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]]+",
+    regex.VERSION1,
+)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_NOT_ALNUM = regex.compile(r"[^a-z0-9]+")
+_INVISIBLE = regex.compile(r"\p{Cf}+")
+#: The shared normaliser writes an ambiguous leet "1" (i or l) as "1"; so do leet keys.
+IL_AS_ONE = str.maketrans("il", "11")
+# Fuzzy matching: how many edits (OSA: insert, delete, substitute, swap) a name of a given
+# length may carry. Short names get none: "halsey" one edit from "hailey" is another person.
+_MIN_FUZZY_LEN = 6
+_MAX_FUZZY_LEN = 40
+
+
+def _edits_allowed(length: int) -> int:
+    return 0 if length < _MIN_FUZZY_LEN else 1 if length < 9 else 2 if length < 15 else 3
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    canonical: str
+    protected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    person: int  # index into PeopleIndex.people
+    text: str  # as written in the list
+    key: str  # token folds concatenated
+    tokens: int  # number of tokens
+    cjk: bool  # written in CJK/kana/Hangul: must be matched in that script
+    ambiguous: bool  # one token that is also an everyday word or place ("Madonna", "Drake")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int  # span in the original text
+    end: int
+    raw: str
+    fold: str
+    cjk: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    alias: Alias
+    first: int  # token indices in the view, inclusive
+    last: int
+    edits: int = 0  # 0 for exact matches
+
+
+def fold_word(word: str) -> str:
+    """One word as the index compares it: ``"Beyoncé"`` -> ``"beyonce"``."""
+    if word.isascii():
+        return _NOT_ALNUM.sub("", word.lower())
+    word = unicodedata.normalize("NFKC", _INVISIBLE.sub("", word))
+    return _NOT_ALNUM.sub("", anyascii(word).casefold())
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of ``text`` with their spans; tokens that fold to nothing are dropped."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        folded = fold_word(raw)
+        if folded:
+            out.append(Token(m.start(), m.end(), raw, folded, bool(_CJK.match(raw))))
+    return out
+
+
+@dataclass(slots=True)
+class TokenView:
+    """A text as tokens plus the concatenated folds (``key``) the automaton runs over."""
+
+    tokens: list[Token]
+    key: str = ""
+    at_start: dict[int, int] = field(default_factory=dict)  # key offset -> token index
+    at_end: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        parts, offset = [], 0
+        for i, token in enumerate(self.tokens):
+            self.at_start[offset] = i
+            parts.append(token.fold)
+            offset += len(token.fold)
+            self.at_end[offset] = i
+        self.key = "".join(parts)
+
+    @classmethod
+    def of_text(cls, text: str) -> TokenView:
+        return cls(tokenize(text))
+
+
+def load_words(path: Path) -> frozenset[str]:
+    """A one-word-a-line list (``#`` comments); words are folded like names."""
+    words = set()
+    for number, line in lexicon_lines(path):
+        word = fold_word(line)
+        if not word or any(c.isspace() for c in line.strip()):
+            raise LexiconError(path, number, "expected one word")
+        words.add(word)
+    return frozenset(words)
+
+
+def load_people(path: Path) -> tuple[str, list[tuple[str, list[str]]]]:
+    """``(version, [(canonical, aliases)])`` from a people TSV; fails naming file and line."""
+    version, rows, seen, header = "unversioned", [], set(), False
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(path, 0, f"cannot read ({type(exc).__name__})") from exc
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#"):
+            found = _VERSION.match(line)
+            version = found.group(1) if found and version == "unversioned" else version
+            continue
+        if not line.strip():
+            continue
+        if not header:
+            if line.rstrip() != _HEADER:
+                raise LexiconError(path, number, "expected header 'canonical<TAB>aliases'")
+            header = True
+            continue
+        rows.append(_parse_row(path, number, line, seen))
+    if not header:
+        raise LexiconError(path, 1, "no header line 'canonical<TAB>aliases'")
+    return version, rows
+
+
+def _parse_row(path: Path, number: int, line: str, seen: set[str]) -> tuple[str, list[str]]:
+    columns = line.rstrip("\r\n").split("\t")
+    if len(columns) != 2:
+        raise LexiconError(path, number, f"expected 2 tab-separated columns, got {len(columns)}")
+    canonical, aliases = columns[0].strip(), [a.strip() for a in columns[1].split("|")] if columns[1] else []
+    names = [canonical, *aliases]
+    for name in names:
+        if not name or any(unicodedata.category(c) == "Cc" for c in name):
+            raise LexiconError(path, number, "empty name or control character in a name")
+        if len("".join(t.fold for t in tokenize(name))) < 2:
+            raise LexiconError(path, number, "a name folds to fewer than 2 letters or digits")
+    key = "".join(t.fold for t in tokenize(canonical))
+    if key in seen:
+        raise LexiconError(path, number, "duplicate person (same canonical name as an earlier line)")
+    seen.add(key)
+    return canonical, aliases
+
+
+def lexicon_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` for every line that is neither blank nor a ``#`` comment."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(path, 0, f"cannot read ({type(exc).__name__})") from exc
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            yield number, line
+
+
+class PeopleIndex:
+    """Every alias of every listed person: an Aho-Corasick automaton over alias keys for exact
+    matches, and buckets by (first two letters, length) for the bounded fuzzy pass."""
+
+    def __init__(self, people: list[Person], aliases: list[Alias], versions: dict[str, str]) -> None:
+        self.people, self.aliases, self.versions = people, aliases, versions
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_leet_key: dict[str, list[int]] = defaultdict(list)
+        for i, alias in enumerate(aliases):
+            by_key[alias.key].append(i)
+            if not alias.cjk:
+                by_leet_key[alias.key.translate(IL_AS_ONE)].append(i)
+        self._automaton, self._leet = _automaton(by_key), _automaton(by_leet_key)
+        fuzzy: dict[str, list[Alias]] = defaultdict(list)
+        for alias in aliases:
+            if not alias.cjk and not alias.ambiguous and _MIN_FUZZY_LEN <= len(alias.key) <= _MAX_FUZZY_LEN:
+                fuzzy[alias.key[:2]].append(alias)
+        # Per first-two-letters bucket: the aliases and their keys, for rapidfuzz's C loop.
+        self._fuzzy = {prefix: (bucket, [a.key for a in bucket]) for prefix, bucket in fuzzy.items()}
+        self.by_key = {key: [aliases[i] for i in ids] for key, ids in by_key.items()}
+
+    @classmethod
+    def load(
+        cls,
+        public: Iterable[Path],
+        protected: Iterable[Path] = (),
+        ambiguous: frozenset[str] = frozenset(),
+    ) -> PeopleIndex:
+        people: list[Person] = []
+        aliases: list[Alias] = []
+        versions: dict[str, str] = {}
+        for path, is_protected in [*((p, False) for p in public), *((p, True) for p in protected)]:
+            version, rows = load_people(path)
+            versions[path.name] = version
+            for canonical, names in rows:
+                people.append(Person(canonical, is_protected))
+                seen: set[str] = set()
+                for name in (canonical, *names):
+                    tokens = tokenize(name)
+                    key = "".join(t.fold for t in tokens)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    cjk = any(t.cjk for t in tokens)
+                    vague = len(tokens) == 1 and (key in ambiguous or len(key) < 3) and not is_protected
+                    aliases.append(Alias(len(people) - 1, name, key, len(tokens), cjk, vague))
+        return cls(people, aliases, versions)
+
+    def exact(self, view: TokenView, leet: bool = False) -> list[Match]:
+        """Aliases whose key equals a run of whole tokens of ``view``; ``leet`` for a view whose
+        keys had ``IL_AS_ONE`` applied."""
+        out: list[Match] = []
+        automaton = self._leet if leet else self._automaton
+        if not len(automaton):
+            return out
+        for end, ids in automaton.iter(view.key):
+            last = view.at_end.get(end + 1)
+            if last is None:
+                continue
+            for i in ids:
+                alias = self.aliases[i]
+                first = view.at_start.get(end + 1 - len(alias.key))  # leet keys keep the length
+                if first is None or not _fits(alias, view.tokens[first : last + 1]):
+                    continue
+                out.append(Match(alias, first, last))
+        return out
+
+    def fuzzy(self, view: TokenView, skip: set[int], plausible_name: object, max_tokens: int) -> list[Match]:
+        """Near-misses ("taylor swfit", "scarlet johansen") over runs of 1-3 Latin tokens.
+
+        Bounded: only the first ``max_tokens`` tokens, only buckets that share the run's first
+        two letters and length (within the edit budget), never tokens already matched exactly
+        (``skip``), and never runs ``plausible_name(fold list)`` says are someone's real name.
+        """
+        out: list[Match] = []
+        tokens = view.tokens[:max_tokens]
+        for first in range(len(tokens)):
+            if first in skip or tokens[first].cjk or tokens[first].fold[:2] not in self._fuzzy:
+                continue  # (a one-letter first token is "t a y l o r": the exact pass has it)
+            key = ""
+            for last in range(first, min(first + 3, len(tokens))):
+                if last in skip or tokens[last].cjk:
+                    break
+                key += tokens[last].fold
+                if len(key) > _MAX_FUZZY_LEN:
+                    break
+                match = self._closest(key, first, last)
+                if match and not plausible_name([t.fold for t in tokens[first : last + 1]]):
+                    out.append(match)
+                    break
+        return out
+
+    def _closest(self, key: str, first: int, last: int) -> Match | None:
+        budget = _edits_allowed(len(key))
+        bucket = self._fuzzy.get(key[:2]) if budget else None
+        if bucket is None:
+            return None
+        best = process.extractOne(key, bucket[1], scorer=OSA.distance, score_cutoff=budget)
+        if best is None or best[1] == 0:
+            return None
+        alias = bucket[0][best[2]]
+        if best[1] > _edits_allowed(len(alias.key)):  # the listed name is the shorter one
+            return None
+        return Match(alias, first, last, int(best[1]))
+
+
+def _automaton(keys: dict[str, list[int]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, ids in keys.items():
+        automaton.add_word(key, tuple(ids))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+def _fits(alias: Alias, tokens: list[Token]) -> bool:
+    """Short aliases must match as many tokens as they have (``"s i a"`` is not Sia), and CJK
+    aliases only CJK text (pinyin "mei xi" is a person's name, not 梅西)."""
+    if alias.cjk != tokens[0].cjk:
+        return False
+    return len(alias.key) >= 6 or len(tokens) == alias.tokens

@@ -1,0 +1,114 @@
+"""Likely personal names that are on no list: "Jessica Miller", "photo of Jessica", "@handle".
+
+A light heuristic over the prompt as written (case matters). A pair counts when the first word
+is a capitalised given name and the second a capitalised word that reads as a surname: not a
+common English word unless it is one of the 1000 commonest surnames ("Brown", "Smith"), and
+not a place or brand. Given names that are everyday words ("Will", "Amber", "Paris") need a
+surname that is no word at all. Names after an artist credit ("by", "style of") are skipped:
+a style is not a depicted person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from detectors.people_cues import ARTIST_CREDIT, HANDLE, PHOTO_OF
+from detectors.errors import LexiconError
+from detectors.people_lexicon import LEXICONS, Token, fold_word, lexicon_lines, load_words
+
+__all__ = ["NameFinder", "NameHit"]
+
+# Handles that name a site or a crowd, not a person.
+_NOT_PEOPLE_HANDLES = frozenset(
+    "everyone here channel all artstation deviantart pixiv midjourney stablediffusion civitai "
+    "twitter instagram tiktok youtube reddit discord admin mods moderators".split()
+)
+_MAX_GAP = 2  # characters allowed between the two words of a name (" ", ". ")
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    term: str  # the name as written (capped by Evidence)
+    start: int
+    end: int
+    kind: str  # "pair" | "photo_of" | "handle"
+
+
+class NameFinder:
+    """Finds likely names; word lists load once from ``lexicons/`` (or the given folder)."""
+
+    def __init__(self, folder: Path = LEXICONS) -> None:
+        self.given = load_words(folder / "people_given_names.txt")
+        self.common = load_words(folder / "people_common_words.txt")
+        self.surnames = load_words(folder / "people_surnames_top.txt")
+        self.ambiguous = load_words(folder / "people_ambiguous.txt")
+        self.not_persons = _load_phrases(folder / "people_not_persons.txt")
+
+    def is_everyday(self, word: str) -> bool:
+        """A folded word that is more often something else than a name."""
+        return word in self.common or word in self.ambiguous
+
+    def plausible_name(self, folds: list[str]) -> bool:
+        """True when ``folds`` are a name or words in their own right (so not a misspelling)."""
+        if len(folds) == 1:
+            return folds[0] in self.given or self.is_everyday(folds[0])
+        if all(self.is_everyday(f) for f in folds):
+            return True
+        return len(folds) == 2 and folds[0] in self.given and folds[1] in self.surnames
+
+    def find(self, text: str, tokens: list[Token], skip: set[int]) -> list[NameHit]:
+        """Name pairs, "photo of <given name>" and handles; tokens in ``skip`` are listed people."""
+        hits: list[NameHit] = []
+        i = 0
+        while i < len(tokens):
+            hit = None if i in skip else self._at(text, tokens, i, skip)
+            if hit:
+                hits.append(hit)
+                i += 2 if hit.kind == "pair" else 1
+            else:
+                i += 1
+        for m in HANDLE.finditer(text):
+            handle = m.group(1).lower().strip("._")
+            if handle not in _NOT_PEOPLE_HANDLES and any(c.isalpha() for c in handle):
+                hits.append(NameHit(m.group(), m.start(), m.end(), "handle"))
+        return hits
+
+    def _at(self, text: str, tokens: list[Token], i: int, skip: set[int]) -> NameHit | None:
+        first = tokens[i]
+        if first.cjk or first.fold not in self.given or len(first.fold) < 3:
+            return None
+        if ARTIST_CREDIT.search(text, max(0, first.start - 80), first.start):
+            return None
+        after_photo = PHOTO_OF.search(text, max(0, first.start - 24), first.start) is not None
+        second = tokens[i + 1] if i + 1 < len(tokens) and i + 1 not in skip else None
+        if second and _capitalised(first.raw) and self._surname(first.fold, second, text[first.end : second.start]):
+            return NameHit(text[first.start : second.end], first.start, second.end, "pair")
+        if after_photo and not self.is_everyday(first.fold) and (first.raw.islower() or _capitalised(first.raw)):
+            return NameHit(first.raw, first.start, first.end, "photo_of")
+        return None
+
+    def _surname(self, given: str, token: Token, gap: str) -> bool:
+        word = token.fold
+        if len(gap) > _MAX_GAP or gap.strip(" .") or not _capitalised(token.raw) or token.cjk:
+            return False
+        if len(word) < 2 or not word.isalpha() or word in self.ambiguous or f"{given} {word}" in self.not_persons:
+            return False
+        if self.is_everyday(given):  # "Will Power", "Rose Garden", "Paris Fashion"
+            return word not in self.common and word not in self.given
+        return word not in self.common or word in self.surnames
+
+
+def _capitalised(raw: str) -> bool:
+    """"Jessica", "McAdams", "O" - not "JESSICA" (shouting), not "jessica"."""
+    return raw[:1].isupper() and (len(raw) == 1 or any(c.islower() for c in raw[1:]))
+
+
+def _load_phrases(path: Path) -> frozenset[str]:
+    phrases = set()
+    for number, line in lexicon_lines(path):
+        words = [fold_word(w) for w in line.split()]
+        if len(words) < 2 or not all(words):
+            raise LexiconError(path, number, "expected a phrase of 2+ words")
+        phrases.add(" ".join(words[:2]))
+    return frozenset(phrases)
