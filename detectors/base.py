@@ -4,6 +4,16 @@ Every detector is one module with one class exposing ``name``, ``version`` and
 ``score(item) -> DetectorResult``. Detectors are pure: no I/O after construction, no
 globals, no logging of prompt text. Static assets (lexicons, weights) load in ``__init__``
 and fail early, naming the file and line.
+
+Shared normalised text: ``detectors.prepared.prepare(item)`` parses the prompt syntax and
+builds every normalised view of every field (``detectors.normalize``) once per prompt; it is
+cached on the frozen ``PromptInput``, so the chain calls it before the detectors and each
+detector calls it again for free. A detector may also define ``score_batch(items)`` (same
+order out as in); the chain prefers it for batches (a torch model batches there).
+
+Evidence ``start``/``end`` index the normalised view the term was found in, not the raw
+prompt; ``term`` is the lexicon's own word, never text copied from the prompt; ``kind`` says
+what sort of cue it is (``explicit``, ``age``, ``minor``, ``negative``...), for reasons.
 """
 
 from __future__ import annotations
@@ -65,6 +75,7 @@ class Evidence(_Frozen):
     category: Category
     term: str = Field(max_length=MAX_EVIDENCE_CHARS)
     field: Field_ = "prompt"
+    kind: str = Field(default="", max_length=24)
     start: int | None = None
     end: int | None = None
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -79,9 +80,18 @@ class Lexicon:
     sections: dict[str, tuple[str, ...]]
     _latin: ahocorasick.Automaton = field(repr=False)
     _native: ahocorasick.Automaton = field(repr=False)
+    _cached: object = field(init=False, repr=False, default=None)
 
-    def find(self, text: Normalized) -> list[Match]:
+    def __post_init__(self) -> None:
+        # Several detectors ask for the same lexicon on the same text (rules.minors and
+        # people.py reuse the sexual terms): a small cache makes that one scan.
+        self._cached = lru_cache(maxsize=256)(self._find)
+
+    def find(self, text: Normalized) -> tuple[Match, ...]:
         """Every term in any view of ``text``, once per (term, section), safe phrases removed."""
+        return self._cached(text)  # type: ignore[operator]
+
+    def _find(self, text: Normalized) -> tuple[Match, ...]:
         found: dict[tuple[str, str], Match] = {}
         for view in text.latin:
             for m in _resolve(_scan(self._latin, view, native=False)):
@@ -89,7 +99,7 @@ class Lexicon:
         if not text.native.isascii() and len(self._native):
             for m in _resolve(_scan(self._native, text.native, native=True)):
                 found.setdefault((m.term, m.section), m)
-        return [m for m in found.values() if m.section != SAFE]
+        return tuple(m for m in found.values() if m.section != SAFE)
 
 
 def load_lexicon(path: Path, sections: frozenset[str]) -> Lexicon:

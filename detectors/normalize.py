@@ -157,15 +157,15 @@ def _unique(views: list[str], skip: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)
-def normalize(text: str) -> Normalized:
-    """All views of ``text`` (cut at ``MAX_FIELD_CHARS``); cached, so share it, don't copy it.
+@lru_cache(maxsize=1024)
+def normalize(text: str, limit: int = MAX_FIELD_CHARS) -> Normalized:
+    """All views of ``text`` (cut at ``limit``); cached, so share it, don't copy it.
 
     >>> normalize("ｎ.ｕ.ｄ.ｅ").plain[-1]
     'nude'
     """
-    truncated = len(text) > MAX_FIELD_CHARS
-    cleaned = _clean(text[:MAX_FIELD_CHARS])
+    truncated = len(text) > limit
+    cleaned = _clean(text[:limit])
     native = _NEWLINES.sub("\n", _SPACES.sub(" ", unicodedata.normalize("NFKC", cleaned.casefold())))
     native = native.translate(_RUSSIAN).strip()
     raw_ascii = anyascii(_COMBINING.sub("", cleaned)).lower() if not cleaned.isascii() else cleaned.lower()

@@ -1,0 +1,134 @@
+"""Ages, school grades and birth years read from normalised text, in digits or number words.
+
+Forms: "12 year old", "12-year-old", "12yo", "12 y/o", "12yrs", "age 12", "aged twelve",
+"(age:12)" (the syntax parser keeps the weight), "a girl of six", Spanish/Portuguese
+"12 años/anos", French "12 ans", German "12 Jahre"/"12-jährige", Russian "12 лет",
+Japanese/Chinese "12歳"/"12岁"/"十二岁", "5th grade", "grade 7", "fifth grader", and
+"born in 2012" against the prompt's submission year. Patterns are linear (no nested
+quantifiers); number words come from ``lexicons/numbers.tsv``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from detectors.errors import LexiconError
+from detectors.normalize import Normalized, fold
+
+__all__ = ["AgeCue", "AgeReader", "ADULT_AGE"]
+
+ADULT_AGE = 18
+MAX_AGE = 120
+_WORD = r"[a-z]+(?: [a-z]+)?"
+_NUM = rf"(?P<num>\d{{1,3}}|{_WORD})"
+_LEFT = r"(?<![a-z0-9.])"
+_LATIN_PATTERNS = [
+    rf"{_LEFT}{_NUM} ?(?:years?|yrs?|yr|y) ?(?:old|of age)\b",
+    rf"{_LEFT}{_NUM} ?(?:yo|y/o|y\.o\.?|yrs?|yr)(?![a-z0-9])",
+    rf"\bage[ds]?(?: ?[:=]| of| is| about)? ?{_NUM}(?![a-z0-9]|\.\d)",
+    rf"\b(?:girl|boy|child|kid|daughter|son|toddler|schoolgirl|schoolboy|woman|man|lady)s? (?:of|aged) {_NUM}\b",
+    rf"{_LEFT}{_NUM} ?(?:anos|ano|anitos)\b",
+    rf"{_LEFT}{_NUM} ?ans\b",
+    rf"{_LEFT}{_NUM} ?(?:jahre?n?|jahrig\w{{0,3}})\b",
+]
+_NATIVE_PATTERNS = [
+    r"(?<![0-9])(?P<num>[0-9]{1,3}|[一二两三四五六七八九十]{1,3}) ?(?:歳|才|岁|歲)",
+    r"(?<![0-9])(?P<num>[0-9]{1,3}) ?-? ?(?:лет|года|год|летн\w{0,4})",
+]
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}
+_GRADES = regex.compile(
+    rf"\b(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<w>{'|'.join(_ORDINALS)})) ?grade(?:rs?)?\b"
+    r"|\bgrade ?(?P<g>\d{1,2})(?![0-9.])"
+)
+_BORN = regex.compile(r"\bborn (?:in |on |around )?(?:[a-z]+ )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class AgeCue:
+    """An age read from text: ``kind`` is age, grade or born; ``term`` is safe to show."""
+
+    kind: str
+    value: int
+    term: str
+
+    @property
+    def minor(self) -> bool:
+        return self.value < ADULT_AGE
+
+
+class AgeReader:
+    """Finds ages; built once from the number-word table."""
+
+    def __init__(self, numbers_path: Path) -> None:
+        self.numbers = _load_numbers(numbers_path)
+        self._latin = [regex.compile(p) for p in _LATIN_PATTERNS]
+        self._native = [regex.compile(p) for p in _NATIVE_PATTERNS]
+
+    def find(self, text: Normalized, reference_year: int) -> list[AgeCue]:
+        """Every age, grade and birth year in the views of ``text``, deduplicated."""
+        cues: dict[tuple[str, int], AgeCue] = {}
+        for view in text.plain:
+            for cue in self._latin_cues(view, reference_year):
+                cues.setdefault((cue.kind, cue.value), cue)
+        if not text.native.isascii():
+            for pattern in self._native:
+                for m in pattern.finditer(text.native):
+                    value = self._value(m.group("num"))
+                    if value is not None and 0 < value <= MAX_AGE:
+                        cues.setdefault(("age", value), AgeCue("age", value, str(value)))
+        return list(cues.values())
+
+    def _latin_cues(self, view: str, reference_year: int) -> list[AgeCue]:
+        out: list[AgeCue] = []
+        for pattern in self._latin:
+            for m in pattern.finditer(view):
+                value = self._value(m.group("num"))
+                if value is not None and 0 < value <= MAX_AGE:
+                    out.append(AgeCue("age", value, str(value)))
+        for m in _GRADES.finditer(view):
+            grade = int(m.group("n") or m.group("g") or 0) or _ORDINALS.get(m.group("w") or "", 0)
+            if 0 < grade <= 12:
+                out.append(AgeCue("grade", grade + 5, f"grade {grade}"))
+        for m in _BORN.finditer(view):
+            age = reference_year - int(m.group("year"))
+            if 0 <= age <= MAX_AGE:
+                out.append(AgeCue("born", age, f"born {m.group('year')}"))
+        return out
+
+    def _value(self, num: str) -> int | None:
+        """Digits, a number word, a compound ("twenty one") or a phrase ending in one."""
+        if num.isdigit():
+            return int(num)
+        if num in self.numbers:
+            return self.numbers[num]
+        words = num.split(" ")
+        if len(words) == 2 and all(w in self.numbers for w in words):
+            tens, unit = self.numbers[words[0]], self.numbers[words[1]]
+            if tens >= 20 and tens % 10 == 0 and unit < 10:
+                return tens + unit
+        return self.numbers.get(words[-1])
+
+
+def _load_numbers(path: Path) -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(path, 0, f"cannot read ({type(exc).__name__})") from exc
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, sep, value = line.partition("\t")
+        if not sep or not value.strip().isdigit() or not word.strip():
+            raise LexiconError(path, lineno, "expected 'word<TAB>number'")
+        key = fold(word) if word.isascii() else word.strip()
+        if key in numbers:
+            raise LexiconError(path, lineno, f"duplicate number word {key!r}")
+        numbers[key] = int(value)
+    return numbers

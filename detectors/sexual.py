@@ -1,0 +1,87 @@
+"""rules.sexual: sexual content in the prompt and the LoRAs/embeddings it runs with.
+
+``find_sexual_terms(text)`` is the shared signal: rules.minors and the real-person detector
+(``detectors/people.py``) combine it with their own cues. Sections and what they weigh:
+
+* ``explicit`` (nudity, sex acts, porn vocabulary): ``sexual/adult`` 0.95.
+* ``sexualised`` (lingerie, "sexy"): 0.45, or 0.6 for two or more different terms.
+* ``suggestive`` (swimwear, underwear): 0.2; it only matters next to a strong minor cue.
+
+The negative prompt is never read here: naming sexual content there excludes it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from detectors.base import Category, DetectorResult, Evidence, Field_, PromptInput
+from detectors.lexicon import LEXICON_DIR, Lexicon, Match, load_lexicon
+from detectors.normalize import Normalized, normalize
+from detectors.prepared import PreparedPrompt, prepare
+
+__all__ = ["SEXUAL_SECTIONS", "SEXUAL_WEIGHT", "SexualContentDetector", "find_sexual_terms", "sexual_matches"]
+
+#: How strongly each section signals sexual content, for combining with other cues.
+SEXUAL_WEIGHT = {"explicit": 1.0, "sexualised": 0.8, "suggestive": 0.55}
+SEXUAL_SECTIONS = frozenset(SEXUAL_WEIGHT)
+MAX_EVIDENCE = 8
+CODE_VERSION = "2026.11.1"
+
+
+@cache
+def default_sexual_lexicon(path: Path = LEXICON_DIR / "sexual.txt") -> Lexicon:
+    """The shipped sexual lexicon, loaded once per process."""
+    return load_lexicon(path, SEXUAL_SECTIONS)
+
+
+def find_sexual_terms(text: str | Normalized, lexicon: Lexicon | None = None) -> list[Match]:
+    """Sexual terms in ``text`` (raw or already normalised), strongest section first.
+
+    >>> [(m.term, m.section) for m in find_sexual_terms("n.u.d.e, nude lipstick")]
+    [('nude', 'explicit')]
+    """
+    views = normalize(text) if isinstance(text, str) else text
+    found = (lexicon or default_sexual_lexicon()).find(views)
+    return sorted(found, key=lambda m: -SEXUAL_WEIGHT[m.section])
+
+
+def sexual_matches(prepared: PreparedPrompt, lexicon: Lexicon | None = None) -> list[tuple[Field_, Match]]:
+    """Sexual terms in every positive field of a prepared prompt (not the negative prompt)."""
+    return [(f.field, m) for f in prepared.positive() for m in find_sexual_terms(f.text, lexicon)]
+
+
+def strength(matches: list[tuple[Field_, Match]]) -> float:
+    """The strongest section among ``matches`` as a weight in [0, 1] (0 when none)."""
+    return max((SEXUAL_WEIGHT[m.section] for _, m in matches), default=0.0)
+
+
+class SexualContentDetector:
+    """Scores ``sexual/adult`` from the sexual lexicon; policy decides what adults may see."""
+
+    name = "rules.sexual"
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or default_sexual_lexicon()
+        self.version = f"{CODE_VERSION}+lex.{self.lexicon.version}"
+
+    def score(self, item: PromptInput) -> DetectorResult:
+        matches = sexual_matches(prepare(item), self.lexicon)
+        matches.sort(key=lambda fm: -SEXUAL_WEIGHT[fm[1].section])
+        value = _adult_score(matches)
+        evidence = tuple(
+            Evidence.of(self.name, Category.SEXUAL_ADULT, m.term, kind=m.section, field=field, start=m.start, end=m.end)
+            for field, m in matches[:MAX_EVIDENCE]
+        )
+        scores = {Category.SEXUAL_ADULT: value} if value else {}
+        return DetectorResult(detector=self.name, version=self.version, scores=scores, evidence=evidence)
+
+
+def _adult_score(matches: list[tuple[Field_, Match]]) -> float:
+    sections = {m.section for _, m in matches}
+    if "explicit" in sections:
+        return 0.95
+    if "sexualised" in sections:
+        distinct = {m.term for _, m in matches if m.section == "sexualised"}
+        return 0.6 if len(distinct) > 1 else 0.45
+    return 0.2 if sections else 0.0
