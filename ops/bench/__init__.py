@@ -1,0 +1,1 @@
+"""Measurements of the embedded broker's behaviour against the pinned client versions."""
