@@ -206,7 +206,7 @@ def _entry(term: str, section: str, key: str, stem: bool, native: bool) -> _Entr
     return _Entry(
         term=term, section=section, length=len(key),
         check_left=bounded(key[0]), check_right=bounded(key[-1]) and not stem,
-        plural=not native and not stem and key[-1].isalpha(),
+        plural=not native and not stem and term[-1].isalpha(),
     )
 
 

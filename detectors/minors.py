@@ -120,6 +120,9 @@ def _minor_strength(cues: list[_Cue], adult: bool) -> float:
         elif c.strong:  # adulthood excluded in the negative prompt
             seeking = STRONG if positive_weak else c.weight
             strong = max(strong, seeking * (0.5 if adult else 1.0))
-    weak = 1.0 - math.prod(1.0 - c.weight for c in cues if not c.strong)
+    # Negative-prompt cues do not compound among themselves ("old, wrinkles, aged" is one
+    # ordinary beauty negative): the strongest one joins the positive weak cues.
+    negative = max((c.weight for c in cues if not c.strong and c.kind == "negative"), default=0.0)
+    weak = 1.0 - (1.0 - negative) * math.prod(1.0 - c.weight for c in cues if not c.strong and c.kind != "negative")
     weak = min(weak, WEAK_CAP) * (0.5 if adult else 1.0)
     return max(strong, weak)

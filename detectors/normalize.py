@@ -64,10 +64,10 @@ _LEET_TOKEN = regex.compile(r"[a-z0-9@$!|+]+")
 _HAS_LETTER = regex.compile(r"[a-z]")
 # "1", "!" and "|" stay ambiguous (i or l): they all become "1", and lexicons add variants of
 # each term with any of its i/l written as "1" (``l0l1`` -> ``lol1``, ``3xp11c1t`` -> ``exp11c1t``).
-_LEET = str.maketrans("034578!|@$+", "oeastb11ast")
+_LEET = str.maketrans("0345789!|@$+", "oeastbg11ast")
 LEET_AMBIGUOUS = "1"
 # One censoring character standing for a letter: inside a word or at its end ("nud*").
-_MASK = regex.compile(r"(?<=[a-z])[*#!@?.](?=[a-z])|(?<=[a-z])[*#](?![a-z0-9])|(?<![a-z0-9])[*#](?=[a-z]{2})")
+_MASK = regex.compile(r"(?<=[a-z])[*#!@?.](?=[a-z])|(?<=[a-z])[*#!@](?![a-z0-9])|(?<![a-z0-9])[*#](?=[a-z]{2})")
 _MASK_CHARS = regex.compile(r"[*#!@?.]")
 _NO_CONFUSABLE = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "KANGXI", "IDEOGRAPHIC")
 

@@ -185,7 +185,7 @@ def _render(nodes: list[_Node], k: int) -> str:
                 stack.append(node.options[min(k, len(node.options) - 1)])
         else:
             stack.extend(reversed(node))
-    return regex.sub(r"[ \t]+", " ", "".join(out))
+    return "".join(out)  # spacing kept: a double space separates spaced-out words
 
 
 def _leftovers(nodes: list[_Node], rendered: int) -> list[str]:
