@@ -1,8 +1,13 @@
 """rules.real_person: a real person named or cued in a prompt, and sexual content about them.
 
 ``real_person`` is context only: naming a celebrity is allowed. ``sexual/real_person`` is the
-violation: a listed or protected person, an unknown name with a real-person cue, or a private
-cue ("my neighbour", "undress her") together with sexual content.
+violation: a listed or protected person, an unlisted name with a real-person cue, or a private
+cue ("my neighbour", "undress her") together with sexual content (``detectors.sexual``).
+
+Evidence terms are list words only: a listed person's canonical name, a protected person's
+digest, a cue's label ("my neighbour", "deepfake"), "unlisted full name"; never prompt text.
+Spans index the raw prompt where the match was made on it, and are ``None`` for matches made
+in a normalised view or a LoRA name.
 
     >>> detector = RealPersonDetector()
     >>> detector.score(PromptInput(request_id="r1", prompt="Taylor Swift on stage")).scores
@@ -12,52 +17,56 @@ cue ("my neighbour", "undress her") together with sexual content.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import regex
 
 from detectors.base import Category, DetectorResult, Evidence, Field_, PromptInput
-from detectors.lexicon import LEXICON_DIR, load_lexicon
-from detectors.normalize import LEET_AMBIGUOUS, MAX_FIELD_CHARS, normalize
+from detectors.normalize import LEET_AMBIGUOUS, MAX_FIELD_CHARS, Normalized
 from detectors.people_cues import Cue, CueKind, find_cues
-from detectors.people_lexicon import IL_AS_ONE, LEXICONS, Match, PeopleIndex, Token, TokenView, load_words
+from detectors.people_lexicon import IL_AS_ONE, LEXICONS, Match, PeopleIndex, Token, TokenView
 from detectors.people_names import NameFinder, NameHit
-from detectors.syntax import parse
+from detectors.prepared import PreparedPrompt, prepare
+from detectors.sexual import sexual_matches
 
-__all__ = ["BLOCK", "REVIEW", "RealPersonDetector", "SexualLevel"]
+__all__ = ["BLOCK", "CODE_VERSION", "REVIEW", "RealPersonDetector", "SexualLevel"]
 
-#: Score levels; policy owns the thresholds, these sit clearly on either side of them.
+CODE_VERSION = "2026.11.1"
+#: Scores this detector emits for sexual/real_person: over policy's block threshold (0.8) and
+#: inside its review band [0.5, 0.8).
 BLOCK, REVIEW = 0.95, 0.7
 MAX_EVIDENCE = 16
-#: The fuzzy pass looks at this many tokens of a prompt; exact matching reads the whole field.
+#: The fuzzy pass reads this many tokens of a prompt; exact matching reads the whole field.
 MAX_FUZZY_TOKENS = 400
 _ASCII_WORD = regex.compile(r"[a-z0-9]+")
+_NAME_TERMS = {"pair": "unlisted full name", "title": "unlisted titled name", "photo_of": "unlisted given name"}
 
-#: How sexual a text is, from the sexual lexicon's sections (or an injected function).
-SexualLevel = int  # 0 none, 1 sexualised ("lingerie", "sexy"), 2 explicit
-SexualTerms = Callable[[str], SexualLevel]
+#: How sexual a prompt is: 0 none (or only suggestive), 1 sexualised ("lingerie"), 2 explicit.
+SexualLevel = int
 
 
 @dataclass(frozen=True, slots=True)
 class _Signal:
-    """One reason to think a real person is in the prompt, with its two candidate scores."""
+    """One reason to think a real person is in the prompt, and what it scores."""
 
     term: str
+    kind: str
     field: Field_
     start: int | None
     end: int | None
-    real: float  # real_person score
-    sexual_explicit: float  # sexual/real_person score when the prompt is explicit
-    sexual_mild: float  # ... when it is only sexualised
+    real: float  # real_person
+    explicit: float  # sexual/real_person when the prompt is explicit
+    mild: float  # ... when it is only sexualised
 
 
 class RealPersonDetector:
-    """Public figures, protected persons, unknown names and private cues, scored with sex.
+    """Public figures, protected persons, unlisted names and private cues, with sexual content.
 
-    ``public_path``/``protected_path`` are people TSVs (``canonical<TAB>alias|alias``);
-    ``sexual`` maps a text to a ``SexualLevel`` (default: the shared sexual lexicon).
+    ``public_path``/``protected_path``: people TSVs (``canonical<TAB>alias|alias``);
+    ``lexicons``: the folder with the word lists; ``sexual``: prompt -> ``SexualLevel``
+    (default: the shared sexual lexicon over the prompt and its LoRAs, never the negative).
     """
 
     name = "rules.real_person"
@@ -67,7 +76,7 @@ class RealPersonDetector:
         public_path: Path | None = None,
         protected_path: Path | None = None,
         lexicons: Path = LEXICONS,
-        sexual: SexualTerms | None = None,
+        sexual: Callable[[PreparedPrompt], SexualLevel] | None = None,
     ) -> None:
         self.names = NameFinder(lexicons)
         self.index = PeopleIndex.load(
@@ -75,115 +84,142 @@ class RealPersonDetector:
             [protected_path] if protected_path else [],
             ambiguous=self.names.ambiguous | self.names.common,
         )
-        self.sexual = sexual or _lexicon_sexual_level()
-        lists = "+".join(f"{name.split('.')[0]}-{v}" for name, v in self.index.versions.items())
-        self.version = f"1.0.0+{lists}"
+        self.sexual = sexual or _sexual_level
+        lists = "+".join(f"{name.split('.')[0]}.{v}" for name, v in self.index.versions.items())
+        self.version = f"{CODE_VERSION}+{lists}"
 
     def score(self, item: PromptInput) -> DetectorResult:
+        prepared = prepare(item)
         prompt = item.prompt[:MAX_FIELD_CHARS]
-        parsed = parse(prompt)
-        cues = find_cues(prompt)
+        cues = _all_cues(prompt, prepared.prompt)
+        strong = any(c.kind is not CueKind.UNDRESS for c in cues)  # "photo of", "real", "my ..."
         view = TokenView.of_text(prompt)
-        signals = self._listed(view, parsed.text)
-        signals += self._networks([*parsed.networks, *item.lora_ids], "lora")
-        signals += self._networks(list(item.embedding_ids), "embedding")
-        covered = {range(s.start, s.end) for s in signals if s.start is not None}
-        signals += self._unknown(prompt, view.tokens, covered, cues)
-        signals += [self._cue(c) for c in cues if c.kind is not CueKind.STRONG]
-        level = max(self.sexual(parsed.text), self.sexual(" ".join([*parsed.networks, *item.lora_ids])))
-        if any(c.kind is CueKind.UNDRESS for c in cues):
-            level = 2  # "undress her", "nudify" are sexual requests in themselves
+        signals = self._listed(prompt, view, prepared.prompt, strong)
+        signals += self._networks(prepared)
+        covered = [(s.start, s.end) for s in signals if s.start is not None and s.end is not None]
+        signals += self._unlisted(prompt, view.tokens, covered, strong)
+        signals += [_cue_signal(c) for c in cues if c.kind is not CueKind.STRONG]
+        level = 2 if any(c.kind is CueKind.UNDRESS for c in cues) else self.sexual(prepared)
         return self._result(signals, level, [c for c in cues if c.minor_risk])
 
     # -- people on the lists ------------------------------------------------------------------
 
-    def _listed(self, view: TokenView, parsed: str) -> list[_Signal]:
+    def _listed(self, prompt: str, view: TokenView, norm: Normalized, strong: bool) -> list[_Signal]:
         found = {m.alias.person: m for m in self.index.exact(view)}
-        for secondary, leet in _secondary_views(parsed, view.key):
+        for secondary, leet in _secondary_views(norm, view.key):
             for m in self.index.exact(secondary, leet):
                 found.setdefault(m.alias.person, Match(m.alias, -1, -1))
         skip = {i for m in found.values() if m.first >= 0 for i in range(m.first, m.last + 1)}
-        for m in self.index.fuzzy(view, skip, self.names.plausible_name, MAX_FUZZY_TOKENS):
+        for m in self.index.fuzzy(view, skip, self.names.is_everyday, self.names.plausible_name, MAX_FUZZY_TOKENS):
             found.setdefault(m.alias.person, m)
-        return [self._person(m, view.tokens) for m in found.values()]
+        out = []
+        for m in found.values():
+            # An everyday word written exactly as the name ("AOC", "Madonna") next to a cue
+            # such as "photo of" is the person; written otherwise, or with no cue, maybe not.
+            span = (view.tokens[m.first].start, view.tokens[m.last].end) if m.first >= 0 else None
+            written = span is not None and prompt[span[0] : span[1]] == m.alias.text
+            out.append(self._person(m, span, "prompt", sure=strong and written))
+        return out
 
-    def _person(self, m: Match, tokens: list[Token], field: Field_ = "prompt") -> _Signal:
+    def _person(self, m: Match, span: tuple[int, int] | None, field: Field_, sure: bool = False) -> _Signal:
         person = self.index.people[m.alias.person]
-        start, end = (tokens[m.first].start, tokens[m.last].end) if m.first >= 0 else (None, None)
-        term = _protected_term(person.canonical) if person.protected else person.canonical
+        start, end = span or (None, None)
         if person.protected:
-            return _Signal(term, field, start, end, 0.9, 1.0, 1.0)
+            return _Signal(_protected_term(person.canonical), "protected", field, start, end, 0.9, 1.0, 1.0)
         if m.alias.ambiguous:  # "Madonna", "Drake": the word may mean something else
-            return _Signal(term, field, start, end, 0.5, REVIEW, 0.5)
+            high = BLOCK if sure else REVIEW
+            return _Signal(person.canonical, "ambiguous name", field, start, end, 0.5, high, BLOCK if sure else 0.5)
         if m.edits:
-            return _Signal(term, field, start, end, 0.8, BLOCK, REVIEW)
-        return _Signal(term, field, start, end, 0.9, 1.0, 0.8)
+            return _Signal(person.canonical, "misspelt name", field, start, end, 0.8, BLOCK, BLOCK)
+        return _Signal(person.canonical, "public figure", field, start, end, 0.9, 1.0, BLOCK)
 
-    def _networks(self, names: Iterable[str], field: Field_) -> list[_Signal]:
+    def _networks(self, prepared: PreparedPrompt) -> list[_Signal]:
         """LoRA and embedding names ("taylor_swift_v2"): exact, unambiguous aliases only."""
         out = []
-        for name in names:
-            view = TokenView.of_text(name[:200])
-            for m in self.index.exact(view):
+        for network in prepared.networks:
+            for m in self.index.exact(TokenView.of_text(network.text.native)):
                 if not m.alias.ambiguous:
-                    out.append(self._person(Match(m.alias, -1, -1), view.tokens, field))
+                    out.append(self._person(Match(m.alias, -1, -1), None, network.field))
         return out
 
-    # -- people not on any list ---------------------------------------------------------------
+    # -- people on no list --------------------------------------------------------------------
 
-    def _unknown(self, prompt: str, tokens: list[Token], covered: set[range], cues: list[Cue]) -> list[_Signal]:
-        skip = {i for i, t in enumerate(tokens) if any(t.start in r for r in covered)}
-        strong = any(c.kind is not CueKind.UNDRESS for c in cues)  # "real", "photo of", "my ..."
-        out = []
-        for hit in self.names.find(prompt, tokens, skip):
-            out.append(self._name(hit, strong))
-        return out
+    def _unlisted(self, prompt: str, tokens: list[Token], covered: list[tuple[int, int]], strong: bool) -> list[_Signal]:
+        skip = {i for i, t in enumerate(tokens) if any(a <= t.start < b for a, b in covered)}
+        return [self._name(hit, strong) for hit in self.names.find(prompt, tokens, skip)]
 
     def _name(self, hit: NameHit, strong: bool) -> _Signal:
         if hit.kind == "handle":
             listed = self.index.by_key.get(_handle_key(hit.term))
             if listed and not listed[0].ambiguous:
-                return replace(self._person(Match(listed[0], -1, -1), []), start=hit.start, end=hit.end)
-            return _Signal(hit.term, "prompt", hit.start, hit.end, 0.6, BLOCK if strong else 0.8, REVIEW)
-        sure = strong or hit.kind == "photo_of"
-        return _Signal(hit.term, "prompt", hit.start, hit.end, 0.5, BLOCK if sure else 0.6, REVIEW if sure else 0.5)
-
-    @staticmethod
-    def _cue(cue: Cue) -> _Signal:
-        if cue.kind is CueKind.PRIVATE:
-            return _Signal(cue.term, "prompt", cue.start, cue.end, 0.8, BLOCK, BLOCK)
-        return _Signal(cue.term, "prompt", cue.start, cue.end, 0.8, 1.0, 1.0)  # tool, undress
+                return self._person(Match(listed[0], -1, -1), (hit.start, hit.end), "prompt")
+            high = BLOCK if strong else REVIEW
+            return _Signal("social handle", "name", "prompt", hit.start, hit.end, 0.6, high, high)
+        term = _NAME_TERMS[hit.kind]
+        if strong or hit.kind == "photo_of":
+            return _Signal(term, "name", "prompt", hit.start, hit.end, 0.5, BLOCK, BLOCK)
+        return _Signal(term, "name", "prompt", hit.start, hit.end, 0.5, 0.6, 0.5)
 
     # -- result -------------------------------------------------------------------------------
 
     def _result(self, signals: list[_Signal], level: SexualLevel, minor_cues: list[Cue]) -> DetectorResult:
         scores: dict[Category, float] = {}
         evidence: list[Evidence] = []
-        seen: set[str] = set()
-        for s in sorted(signals, key=lambda s: (-s.sexual_explicit, -s.real)):
-            if s.term in seen:  # one person found several ways (text, LoRA, handle, fuzzy)
+        seen: set[tuple[str, int | None]] = set()
+        for s in sorted(signals, key=lambda s: (-s.explicit, -s.real)):
+            # One person found several ways (text, LoRA, handle, fuzzy) is one piece of evidence.
+            key = (s.term, s.start if s.kind == "name" else None)
+            if key in seen:
                 continue
-            seen.add(s.term)
-            sexual = s.sexual_explicit if level >= 2 else s.sexual_mild if level == 1 else 0.0
+            seen.add(key)
+            sexual = s.explicit if level >= 2 else s.mild if level == 1 else 0.0
             scores[Category.REAL_PERSON] = max(scores.get(Category.REAL_PERSON, 0.0), s.real)
-            category = Category.REAL_PERSON
+            category = Category.SEXUAL_REAL_PERSON if sexual > 0 else Category.REAL_PERSON
             if sexual > 0:
-                category = Category.SEXUAL_REAL_PERSON
                 scores[category] = max(scores.get(category, 0.0), sexual)
-            evidence.append(Evidence.of(self.name, category, s.term, field=s.field, start=s.start, end=s.end))
+            evidence.append(
+                Evidence.of(self.name, category, s.term, kind=s.kind, field=s.field, start=s.start, end=s.end)
+            )
         for c in minor_cues:
             scores[Category.MINORS] = max(scores.get(Category.MINORS, 0.0), 0.5)
-            evidence.append(Evidence.of(self.name, Category.MINORS, c.term, start=c.start, end=c.end))
+            evidence.append(Evidence.of(self.name, Category.MINORS, c.term, kind="minor relation", start=c.start, end=c.end))
         return DetectorResult(
             detector=self.name, version=self.version, scores=scores, evidence=tuple(evidence[:MAX_EVIDENCE])
         )
 
 
-def _secondary_views(parsed: str, primary: str) -> list[tuple[TokenView, bool]]:
+def _cue_signal(cue: Cue) -> _Signal:
+    if cue.kind is CueKind.PRIVATE:
+        return _Signal(cue.term, "private cue", "prompt", cue.start, cue.end, 0.8, BLOCK, BLOCK)
+    return _Signal(cue.term, f"{cue.kind} cue", "prompt", cue.start, cue.end, 0.8, 1.0, 1.0)  # tool, undress
+
+
+def _sexual_level(prepared: PreparedPrompt) -> SexualLevel:
+    sections = {m.section for _, m in sexual_matches(prepared)}
+    return 2 if "explicit" in sections else 1 if "sexualised" in sections else 0
+
+
+def _all_cues(prompt: str, norm: Normalized) -> list[Cue]:
+    """Cues in the prompt as written (with spans) and in the shared normaliser's Latin views
+    (``d33pfak3``, ``x-rаy`` with a Cyrillic a; no spans), each (kind, term) once."""
+    cues = find_cues(prompt)
+    seen = {(c.kind, c.term) for c in cues}
+    lower = " ".join(prompt.lower().replace("_", " ").replace("-", " ").split())
+    for view in norm.latin:
+        if view == lower:
+            continue
+        for cue in find_cues(view):
+            if (cue.kind, cue.term) not in seen:
+                seen.add((cue.kind, cue.term))
+                cues.append(replace(cue, start=None, end=None))
+    return cues
+
+
+def _secondary_views(norm: Normalized, primary: str) -> list[tuple[TokenView, bool]]:
     """The shared normaliser's Latin views (confusables, joined letters, leet) as token views;
-    views that add nothing to the ``primary`` key are skipped before any token is built."""
+    a view whose key adds nothing to the ``primary`` key is skipped before tokens are built."""
     out, seen = [], {primary}
-    for view in normalize(parsed).latin:
+    for view in norm.latin:
         leet = LEET_AMBIGUOUS in view
         key = "".join(_ASCII_WORD.findall(view))
         key = key.translate(IL_AS_ONE) if leet else key
@@ -204,16 +240,5 @@ def _handle_key(handle: str) -> str:
 
 
 def _protected_term(canonical: str) -> str:
-    """Protected people asked not to be exposed: evidence names them by a stable digest."""
+    """People who asked for protection are not named in verdicts: a stable digest instead."""
     return "protected:" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
-
-
-def _lexicon_sexual_level() -> SexualTerms:
-    # Shim until detectors/sexual.py exposes its function: the shared sexual lexicon directly.
-    lexicon = load_lexicon(LEXICON_DIR / "sexual.txt", frozenset({"explicit", "sexualised", "suggestive"}))
-
-    def level(text: str) -> SexualLevel:
-        sections = {m.section for m in lexicon.find(normalize(text))} if text.strip() else set()
-        return 2 if "explicit" in sections else 1 if "sexualised" in sections else 0
-
-    return level

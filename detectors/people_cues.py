@@ -20,7 +20,7 @@ from enum import StrEnum
 
 import re
 
-__all__ = ["ARTIST_CREDIT", "HANDLE", "MINOR_RISK", "PHOTO_OF", "Cue", "CueKind", "find_cues"]
+__all__ = ["ARTIST_CREDIT", "HANDLE", "MINOR_RISK", "PHOTO_OF", "TITLE", "Cue", "CueKind", "find_cues"]
 
 # Patterns are written lower-case and run on the lower-cased prompt: plain ``re`` without
 # IGNORECASE is 2-4x faster here than either engine with it.
@@ -38,8 +38,8 @@ class CueKind(StrEnum):
 class Cue:
     kind: CueKind
     term: str  # the matched cue words, lower-cased; never more of the prompt
-    start: int
-    end: int
+    start: int | None  # span in the text searched; None when found in a normalised view
+    end: int | None
     minor_risk: bool = False
 
 
@@ -60,8 +60,16 @@ _EN_RELATION = _words(
     r"(?:mother|sister|daughter)-in-law", "babysitter", "nanny", "maid", "secretary", "nurse",
     "doctor", "therapist", r"(?:best )?friend", "bestie", "sister's friend", r"kids?", "child",
 )
-_EN_ADJ = r"(?:(?:hot|cute|sexy|pretty|new|old|former|married|female|young|best|close)\s+)*"
+# Up to two words between "my" and the relation ("my hot neighbour", "my math teacher"), but
+# not the ones that make the person imaginary ("my AI girlfriend", "my anime wife").
+_EN_ADJ = r"(?:(?!(?:ai|virtual|anime|fictional|imaginary|fantasy|dream|digital|cartoon|oc|robot)\b)[a-z]+\s+){0,2}?"
 _EN_MY = rf"\bmy\s+{_EN_ADJ}{_EN_RELATION}(?:['’]s\s+{_EN_ADJ}{_EN_RELATION})*\b"
+_EN_EX = r"\bex[- ]?(?:gf|bf|girlfriend|boyfriend|wife|husband)\b|\brevenge\s+(?:porn|nudes?|pics?|photos?)\b"
+_PLACES = _words(
+    "starbucks", "office", "gym", "store", "shop", "bar", "cafe", "coffee shop", "supermarket", "bank",
+    "library", "hospital", "school", "class", "college", "work", "church", "bus stop", "train", "subway",
+    "apartment", "building", "street", "block", "neighbou?rhood", "team", "dorm", "pool", "salon",
+)
 _ES_MY = (
     r"\bmis?\s+(?:vecin[ao]s?|jef[ae]|compañer[ao]\s+de\s+(?:trabajo|clase|escuela)|compañer[ao]|ex|novi[ao]"
     r"|espos[ao]|profe(?:sor[a]?)?|maestr[ao]|alumn[ao]|prim[ao]|herman[ao]|hermanastr[ao]|hijastr[ao]"
@@ -82,44 +90,52 @@ _DE_MY = (
     r"|mitschülerin|mitschüler|schülerin|schwester|stiefschwester|cousine|schwägerin|nichte|tochter"
     r"|stieftochter|stiefmutter|schwiegermutter)\b"
 )
+_PICTURE = r"(?:photo|picture|pic|image|selfie|headshot|screenshot|snapshot|snap|video(?!\s+game)|face)s?"
+_PLATFORM = r"(?:instagram|insta|ig|facebook|fb|tiktok|snapchat|snap|twitter|linkedin|vk|whatsapp|dating|profile|zoom|id)"
+# Each cue pattern has a label: the evidence term, so evidence never copies prompt text. An
+# empty label means "the relation words matched" (from the fixed vocabulary, e.g. "my neighbour").
 _SOURCE = (
-    r"\b(?:a|the|this|that)\s+(?:photo|picture|pic|image|selfie|video)\s+i\s+(?:took|have|got|found|saved)\s+of\b",
-    r"\b(?:from|on|off|of)\s+(?:her|his|their)\s+(?:instagram|insta|ig|facebook|fb|tiktok|snapchat|snap|twitter"
-    r"|profile|linkedin|vk|stories|story|whatsapp|dating profile|feed)\b",
-    r"\buse\s+(?:this|that|the|my|her|his|their|attached|uploaded)\s+(?:photo|picture|pic|image|face|selfie)\b",
-    r"\b(?:uploaded|attached|provided)\s+(?:photo|picture|pic|image|face|selfie)\b",
-    r"\b(?:a\s+)?(?:girl|woman|guy|man|person|lady)\s+(?:i|we)\s+know\b",
-    r"\bsomeone\s+i\s+know\b",
-    r"\b(?:girl|woman|lady|guy)\s+(?:from|at)\s+(?:my\s+)?(?:work|office|school|class|college|gym|church)\b",
-    r"\b(?:esta|sua)\s+foto\s+(?:dela|dele)\b", r"\bde\s+su\s+(?:instagram|facebook|tiktok)\b",
-    r"\bdo\s+instagram\s+dela\b", r"\bde\s+son\s+(?:instagram|facebook|tiktok)\b",
-    r"\baus\s+ihrem\s+(?:instagram|facebook|tiktok)\b",
+    ("ex-partner", _EN_EX),
+    ("a photo the user took", r"\b(?:a|the|this|that)\s+(?:photo|picture|pic|image|selfie|video)\s+i\s+(?:took|have|got|found|saved)\s+of\b"),
+    ("her social media", rf"\b(?:from|on|off|of)\s+(?:her|his|their)\s+{_PLATFORM}\b|\b(?:her|his|their)\s+{_PLATFORM}\s+(?:profile\s+)?{_PICTURE}\b"),
+    ("use this photo", rf"\buse\s+(?:this|that|the|my|her|his|their|attached|uploaded)\s+(?:[a-z]+\s+)?{_PICTURE}\b"),
+    # A picture the user supplies ("this selfie", "the attached image", "this linkedin headshot").
+    ("supplied photo", rf"\b(?:this|these|attached|uploaded|provided|the\s+attached|the\s+uploaded)\s+(?:[a-z]+\s+)?{_PICTURE}\b"),
+    ("person from a real place", rf"\b(?:g[i1!]rl|woman|lady|guy|man|barista|cashier|waitress|waiter|nurse|receptionist)\s+(?:from|at)\s+(?:the|my|our)\s+{_PLACES}\b"),
+    ("from my workplace or street", rf"\bfrom\s+(?:my|our)\s+{_PLACES}\b|\bnext\s+door\b|\bdown\s+the\s+(?:street|hall)\b"),
+    ("local presenter", r"\b(?:weather\s*girl|news\s*anchor|newsreader|anchorwoman|tv\s+presenter|reporter)\s+(?:from|on|at)\b"),
+    ("someone the user knows", r"\b(?:a\s+)?(?:girl|woman|guy|man|person|lady)\s+(?:i|we)\s+know\b|\bsomeone\s+i\s+know\b"),
+    ("photo of her (es/pt/fr/de)", r"\b(?:esta|sua)\s+foto\s+(?:dela|dele)\b|\bde\s+su\s+(?:instagram|facebook|tiktok)\b"
+     r"|\bdo\s+instagram\s+dela\b|\bde\s+son\s+(?:instagram|facebook|tiktok)\b|\baus\s+ihrem\s+(?:instagram|facebook|tiktok)\b"),
 )
 _TOOL = (
-    r"\bdeep\s*-?fakes?\b", r"\bface\s*-?swap(?:ped|ping|s)?\b",
-    r"\bswap\s+(?:her|his|their|the|this)\s+face\b", r"\b(?:put|paste)\s+(?:her|his|their|this)\s+face\s+on\b",
+    ("deepfake", r"\bdeep\s*-?fakes?\b"),
+    ("face swap", r"\bface\s*-?swap(?:ped|ping|s)?\b|\bswap\s+(?:her|his|their|the|this)\s+face\b"
+     r"|\b(?:put|paste)\s+(?:her|his|their|this)\s+face\s+on\b"),
+    ("img2img", r"\bimg2img\b"),
+    ("same face", r"\bsame\s+face\b|\bkeep\s+(?:her|his|their|the)\s+face\b"),
 )
 _UNDRESS = (
-    r"\bnudif(?:y|ied|ies|ying|ier)\b", r"\bdeep\s*nude\b", r"\bclothe?s?\s+remov(?:er|al|ing)\b",
-    r"\bundress(?:ed|es|ing)?\s+(?:her|him|them|this|that|my|the\s+(?:girl|woman|person|photo|picture|image))\b",
-    r"\bundress(?:er|ing)?\s+app\b",
-    r"\bmake\s+(?:her|him|them|this|that)\s+(?:\w+\s+)?(?:naked|nude)\b",
-    r"\bremove\s+(?:her|his|their|the)\s+(?:clothes|clothing|bra|dress|shirt|top|bikini|underwear)\b",
-    r"\btake\s+(?:her|his|their)\s+clothes\s+off\b",
-    r"\b(?:x-?ray|see[- ]through)\s+(?:her|his|their)\s+clothes\b",
-    r"\bdesn[uú]d(?:ala|alo|arla|arlo)\b", r"\bdesnud(?:a|ar)\s+a\s+(?:mi|esta|la|una)\b",
-    r"\bquit(?:a|ar|arle|ale)\s+la\s+ropa\b",
-    r"\btir(?:a|ar|e)\s+a\s+roupa\s+dela\b", r"\bdeix(?:a|e|ar)[- ]?(?:a|la)\s+nua\b",
-    r"\bd[ée]shabill(?:e|er)[- ]la\b", r"\bmets[- ]la\s+(?:nue|à\s+poil)\b",
-    r"\benl[eè]ve\s+ses\s+v[êe]tements\b",
-    r"\bzieh\s+sie\s+aus\b", r"\bmach\s+sie\s+nackt\b", r"\bzieh\s+ihr\s+die\s+kleidung\s+aus\b",
+    ("nudify", r"\bnudif(?:y|ied|ies|ying|ier)\b|\bdeep\s*nude\b|\bclothe?s?\s+remov(?:er|al|ing)\b|\bundress(?:er|ing)?\s+app\b"),
+    ("undress request", r"\bundress(?:ed|es|ing)?\s+(?:her|him|them|this|that|my|the\s+(?:girl|woman|person|photo|picture|image))\b"
+     r"|\bmake\s+(?:her|him|them|this|that)\s+(?:\w+\s+)?(?:naked|nude)\b"
+     r"|\bremove\s+(?:(?:her|his|their|the|all)\s+)?(?:clothes|clothing|bra|dress|shirt|top|bikini|underwear)\b"
+     r"|\btake\s+(?:off\s+)?(?:her|his|their)\s+(?:clothes|clothing|dress|shirt|top|bra|bikini|underwear|skirt)\b"
+     r"|\b(?:x[- ]?ray|see[- ]through)\s+(?:(?:the|her|his|their)\s+)?(?:clothes|clothing|dress)\b"),
+    ("make this photo nsfw", rf"\bmake\s+(?:this|that|the|her|his)\s+(?:[a-z]+\s+)?{_PICTURE}\s+(?:nsfw|nude|naked)\b"
+     rf"|\b(?:nsfw|nude|naked)\s+version\s+of\s+(?:this|that|the|her|his|my)\b"),
+    ("undress request (es/pt/fr/de)", r"\bdesn[uú]d(?:ala|alo|arla|arlo)\b|\bdesnud(?:a|ar)\s+a\s+(?:mi|esta|la|una)\b"
+     r"|\bquit(?:a|ar|arle|ale)\s+la\s+ropa\b|\btir(?:a|ar|e)\s+a\s+roupa\s+dela\b|\bdeix(?:a|e|ar)[- ]?(?:a|la)\s+nua\b"
+     r"|\bd[ée]shabill(?:e|er)[- ]la\b|\bmets[- ]la\s+(?:nue|à\s+poil)\b|\benl[eè]ve\s+ses\s+v[êe]tements\b"
+     r"|\bzieh\s+sie\s+aus\b|\bmach\s+sie\s+nackt\b|\bzieh\s+ihr\s+die\s+kleidung\s+aus\b"),
 )
 _STRONG = (
-    r"\breal(?:[- ]life)?\s+(?:person|woman|girl|man|guy|photo|picture|people)\b", r"\birl\b",
-    r"\bleak(?:ed|s)?\b", r"\b(?:photo|picture|pic|pics|image|video|selfie|nudes?)\s+of\b",
-    r"\bcandid\b", r"\bhidden\s+cam(?:era)?\b", r"\bspy\s*cam\b", r"\bselfie\b",
-    r"\b(?:instagram|tiktok|snapchat|onlyfans)\b", r"\bfoto\s+(?:de|von)\b", r"\bvazad[oa]s?\b",
-    r"\bfiltrad[oa]s?\b", r"\bgeleakt\b",
+    ("real person", r"\breal(?:[- ]life)?\s+(?:person|woman|girl|man|guy|photo|picture|people)\b|\birl\b|\blooks?\s+real\b"),
+    ("leaked", r"\bleak(?:ed|s)?\b|\bvazad[oa]s?\b|\bfiltrad[oa]s?\b|\bgeleakt\b"),
+    ("photo of", r"\b(?:photo|photograph|picture|pic|pics|image|video|selfie|polaroid|snapshot|nudes?)\s+of\b|\bfoto\s+(?:de|von)\b"),
+    ("candid", r"\bcandid\b|\bhidden\s+cam(?:era)?\b|\bspy\s*cam\b|\bselfie\b"),
+    ("social media", r"\b(?:instagram|tiktok|snapchat|onlyfans)\b"),
+    ("lookalike", r"\blooks?\s+(?:exactly\s+)?like\s+(?:her|him)\b|\blook-?alike\b|\bdoppelg[aä]nger\b"),
 )
 # Relations that can be children: the minors detector owns age, this only leaves evidence.
 MINOR_RISK = re.compile(
@@ -128,23 +144,37 @@ MINOR_RISK = re.compile(
     r"|filh[ao]|enteada|[ée]l[eè]ve|camarade de classe|ni[eè]ce|belle-fille|\bfille\b|mitschüler|schülerin|nichte|tochter",
     _F,
 )
+_RELATIONS = tuple(("", p) for p in (_EN_MY, _ES_MY, _PT_MY, _FR_MY, _DE_MY))
 _KINDS = (
-    (CueKind.PRIVATE, (_EN_MY, _ES_MY, _PT_MY, _FR_MY, _DE_MY, *_SOURCE)),
+    (CueKind.PRIVATE, (*_RELATIONS, *_SOURCE)),
     (CueKind.TOOL, _TOOL),
     (CueKind.UNDRESS, _UNDRESS),
     (CueKind.STRONG, _STRONG),
 )
-_PATTERNS = tuple((kind, re.compile("|".join(f"(?:{p})" for p in ps))) for kind, ps in _KINDS)
-_PATTERNS_ANY_CASE = tuple((kind, re.compile(p.pattern, _F)) for kind, p in _PATTERNS)
 
+
+def _compile(flags: int) -> tuple[tuple[CueKind, re.Pattern[str]], ...]:
+    """One alternation per kind; pattern ``i`` overall is the named group ``g<i>``."""
+    out, n = [], 0
+    for kind, patterns in _KINDS:
+        out.append((kind, re.compile("|".join(f"(?P<g{n + i}>{p})" for i, (_, p) in enumerate(patterns)), flags)))
+        n += len(patterns)
+    return tuple(out)
+
+
+_LABELS = {f"g{i}": label for i, (label, _) in enumerate(lp for _, patterns in _KINDS for lp in patterns)}
+_PATTERNS, _PATTERNS_ANY_CASE = _compile(0), _compile(_F)
+_RELATION_WORD = re.compile(rf"\b(?:{_EN_RELATION})\b")
 #: "photo of" + a given name: the name is the subject of a photograph.
-PHOTO_OF = re.compile(r"\b(?:photo|picture|pic|pics|image|video|selfie|nudes?|foto|bild|imagen)\s+(?:of|de|von|du)\s+$", _F)
+PHOTO_OF = re.compile(r"\b(?:photo|photograph|picture|pic|pics|image|video|selfie|polaroid|snapshot|nudes?|foto|bild|imagen)\s+(?:of|de|von|du)\s+$", _F)
 #: An artist or photographer credit earlier in the same clause: names after it are styles.
 ARTIST_CREDIT = re.compile(
     r"\b(?:by|artists?|style\s+of|styled\s+after|inspired\s+by|painted\s+by|photographed\s+by|shot\s+by"
     r"|estilo\s+de|style\s+de|stil\s+von|in\s+the\s+manner\s+of)\b[^.;:!?\n]*$",
     _F,
 )
+#: A title before a surname: "Mrs Johnson", "Frau Becker".
+TITLE = re.compile(r"\b(?:mrs|ms|miss|mr|mme|mlle|frau|herr|sra|srta|sr|dr)\.?\s+$", _F)
 #: A social-media handle: "@name", not an e-mail address.
 HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
 
@@ -157,7 +187,16 @@ def find_cues(text: str) -> list[Cue]:
     patterns, subject = (_PATTERNS, lower) if len(lower) == len(text) else (_PATTERNS_ANY_CASE, text)
     for kind, pattern in patterns:
         for m in pattern.finditer(subject):
-            term = m.group().lower()
-            risk = kind is CueKind.PRIVATE and MINOR_RISK.search(term) is not None
+            text_matched = m.group().lower()
+            risk = kind is CueKind.PRIVATE and MINOR_RISK.search(text_matched) is not None
+            term = _LABELS[m.lastgroup or ""] or _relation_term(text_matched)
             out.append(Cue(kind, term, m.start(), m.end(), risk))
-    return sorted(out, key=lambda c: c.start)
+    return sorted(out, key=lambda c: c.start or 0)
+
+
+def _relation_term(matched: str) -> str:
+    """"my math teacher's daughter" -> "my teacher's daughter": relation words only, no filler."""
+    if not matched.startswith("my "):
+        return matched  # es/pt/fr/de: possessive + one relation word from the pattern's list
+    words = [m.group() for m in _RELATION_WORD.finditer(matched)]
+    return "my " + "'s ".join(words) if words else "my (relation)"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,8 +222,8 @@ class PeopleIndex:
         fuzzy: dict[str, list[Alias]] = defaultdict(list)
         for alias in aliases:
             if not alias.cjk and not alias.ambiguous and _MIN_FUZZY_LEN <= len(alias.key) <= _MAX_FUZZY_LEN:
-                fuzzy[alias.key[:2]].append(alias)
-        # Per first-two-letters bucket: the aliases and their keys, for rapidfuzz's C loop.
+                fuzzy[alias.key[:1]].append(alias)
+        # Per first-letter bucket: the aliases and their keys, for rapidfuzz's C loop.
         self._fuzzy = {prefix: (bucket, [a.key for a in bucket]) for prefix, bucket in fuzzy.items()}
         self.by_key = {key: [aliases[i] for i in ids] for key, ids in by_key.items()}
 
@@ -273,25 +273,35 @@ class PeopleIndex:
                 out.append(Match(alias, first, last))
         return out
 
-    def fuzzy(self, view: TokenView, skip: set[int], plausible_name: object, max_tokens: int) -> list[Match]:
+    def fuzzy(
+        self,
+        view: TokenView,
+        skip: set[int],
+        is_word: Callable[[str], bool],
+        plausible_name: Callable[[list[str]], bool],
+        max_tokens: int,
+    ) -> list[Match]:
         """Near-misses ("taylor swfit", "scarlet johansen") over runs of 1-3 Latin tokens.
 
-        Bounded: only the first ``max_tokens`` tokens, only buckets that share the run's first
-        two letters and length (within the edit budget), never tokens already matched exactly
-        (``skip``), and never runs ``plausible_name(fold list)`` says are someone's real name.
+        Bounded: only the first ``max_tokens`` tokens, only aliases that share the run's first
+        letter, never tokens already matched exactly (``skip``), never runs made only of words
+        (``is_word``), and never runs ``plausible_name`` says are someone's real name.
         """
         out: list[Match] = []
         tokens = view.tokens[:max_tokens]
         for first in range(len(tokens)):
-            if first in skip or tokens[first].cjk or tokens[first].fold[:2] not in self._fuzzy:
-                continue  # (a one-letter first token is "t a y l o r": the exact pass has it)
-            key = ""
+            if first in skip or tokens[first].cjk or tokens[first].fold[:1] not in self._fuzzy:
+                continue
+            key, words = "", True
             for last in range(first, min(first + 3, len(tokens))):
                 if last in skip or tokens[last].cjk:
                     break
                 key += tokens[last].fold
+                words = words and is_word(tokens[last].fold)
                 if len(key) > _MAX_FUZZY_LEN:
                     break
+                if words:  # "red dress", "film still": every word a word, no misspelt name
+                    continue
                 match = self._closest(key, first, last)
                 if match and not plausible_name([t.fold for t in tokens[first : last + 1]]):
                     out.append(match)
@@ -300,7 +310,7 @@ class PeopleIndex:
 
     def _closest(self, key: str, first: int, last: int) -> Match | None:
         budget = _edits_allowed(len(key))
-        bucket = self._fuzzy.get(key[:2]) if budget else None
+        bucket = self._fuzzy.get(key[:1]) if budget else None
         if bucket is None:
             return None
         best = process.extractOne(key, bucket[1], scorer=OSA.distance, score_cutoff=budget)

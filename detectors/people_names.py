@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from detectors.people_cues import ARTIST_CREDIT, HANDLE, PHOTO_OF
+from detectors.people_cues import ARTIST_CREDIT, HANDLE, PHOTO_OF, TITLE
 from detectors.errors import LexiconError
 from detectors.people_lexicon import LEXICONS, Token, fold_word, lexicon_lines, load_words
 
@@ -32,7 +32,8 @@ class NameHit:
     term: str  # the name as written (capped by Evidence)
     start: int
     end: int
-    kind: str  # "pair" | "photo_of" | "handle"
+    kind: str  # "pair" | "title" | "photo_of" | "handle"
+    tokens: int = 1
 
 
 class NameFinder:
@@ -65,7 +66,7 @@ class NameFinder:
             hit = None if i in skip else self._at(text, tokens, i, skip)
             if hit:
                 hits.append(hit)
-                i += 2 if hit.kind == "pair" else 1
+                i += hit.tokens
             else:
                 i += 1
         for m in HANDLE.finditer(text):
@@ -76,27 +77,48 @@ class NameFinder:
 
     def _at(self, text: str, tokens: list[Token], i: int, skip: set[int]) -> NameHit | None:
         first = tokens[i]
-        if first.cjk or first.fold not in self.given or len(first.fold) < 3:
+        if first.cjk or ARTIST_CREDIT.search(text, max(0, first.start - 80), first.start):
             return None
-        if ARTIST_CREDIT.search(text, max(0, first.start - 80), first.start):
+        following = []
+        for j in range(i + 1, min(i + 3, len(tokens))):
+            if j in skip:
+                break
+            following.append(tokens[j])
+        if TITLE.search(text, max(0, first.start - 8), first.start) and self._surname("", first, " ", titled=True):
+            return NameHit(first.raw, first.start, first.end, "title")
+        if first.fold not in self.given or len(first.fold) < 3:
             return None
-        after_photo = PHOTO_OF.search(text, max(0, first.start - 24), first.start) is not None
-        second = tokens[i + 1] if i + 1 < len(tokens) and i + 1 not in skip else None
-        if second and _capitalised(first.raw) and self._surname(first.fold, second, text[first.end : second.start]):
-            return NameHit(text[first.start : second.end], first.start, second.end, "pair")
-        if after_photo and not self.is_everyday(first.fold) and (first.raw.islower() or _capitalised(first.raw)):
-            return NameHit(first.raw, first.start, first.end, "photo_of")
-        return None
+        if following and _capitalised(first.raw) and self._surname(first.fold, following[0], _gap(text, first, following[0])):
+            last = following[0]
+            if len(following) > 1 and self._surname(first.fold, following[1], _gap(text, last, following[1])):
+                last = following[1]  # "Ana Lucía Ramírez": a second surname
+            return NameHit(text[first.start : last.end], first.start, last.end, "pair", 3 if last is not following[0] else 2)
+        if following and _capitalised(first.raw) and not self.is_everyday(first.fold) and _initial(text, first, following[0]):
+            return NameHit(text[first.start : following[0].end + 1], first.start, following[0].end + 1, "pair", 2)
+        if not PHOTO_OF.search(text, max(0, first.start - 24), first.start) or self.is_everyday(first.fold):
+            return None
+        if following and _capitalised(following[0].raw) and _gap(text, first, following[0]) == " ":
+            return None  # "photo of Jessica Rabbit": a two-word name this finder turned down
+        return NameHit(first.raw, first.start, first.end, "photo_of")
 
-    def _surname(self, given: str, token: Token, gap: str) -> bool:
+    def _surname(self, given: str, token: Token, gap: str, titled: bool = False) -> bool:
         word = token.fold
-        if len(gap) > _MAX_GAP or gap.strip(" .") or not _capitalised(token.raw) or token.cjk:
+        if len(gap) > _MAX_GAP or gap.strip(" .") or token.cjk or not (titled or _capitalised(token.raw)):
             return False
         if len(word) < 2 or not word.isalpha() or word in self.ambiguous or f"{given} {word}" in self.not_persons:
             return False
         if self.is_everyday(given):  # "Will Power", "Rose Garden", "Paris Fashion"
             return word not in self.common and word not in self.given
         return word not in self.common or word in self.surnames
+
+
+def _initial(text: str, given: Token, token: Token) -> bool:
+    """"Ariana G." - a given name and a surname initial."""
+    return len(token.raw) == 1 and token.raw.isupper() and _gap(text, given, token) == " " and text[token.end : token.end + 1] == "."
+
+
+def _gap(text: str, left: Token, right: Token) -> str:
+    return text[left.end : right.start]
 
 
 def _capitalised(raw: str) -> bool:
