@@ -26,6 +26,7 @@ from pathlib import Path
 from detectors.ages import AgeReader
 from detectors.base import Category, DetectorResult, Evidence, Field_, PromptInput
 from detectors.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from detectors.normalize import ensure_ready
 from detectors.prepared import PreparedField, PreparedPrompt, prepare
 from detectors.sexual import default_sexual_lexicon, sexual_matches, strength
 
@@ -55,6 +56,7 @@ class MinorsDetector:
     name = "rules.minors"
 
     def __init__(self, lexicon_dir: Path = LEXICON_DIR, sexual: Lexicon | None = None) -> None:
+        ensure_ready()
         self.cues = load_lexicon(lexicon_dir / "minors.txt", frozenset({"strong", "weak", "adult"}))
         self.negative = load_lexicon(lexicon_dir / "negative_adult.txt", frozenset(NEGATIVE_WEIGHT))
         self.ages = AgeReader(lexicon_dir / "numbers.tsv")

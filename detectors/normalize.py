@@ -33,7 +33,9 @@ from importlib import resources
 import regex
 from anyascii import anyascii
 
-__all__ = ["LEET_AMBIGUOUS", "MAX_FIELD_CHARS", "Normalized", "fold", "native_form", "normalize"]
+from detectors.errors import DetectorError
+
+__all__ = ["LEET_AMBIGUOUS", "MAX_FIELD_CHARS", "Normalized", "ensure_ready", "fold", "native_form", "normalize"]
 
 #: Characters of one field screened; the rest is ignored and flagged (the stream refuses
 #: anything longer than its own limit, 16 384 by default, before it gets here).
@@ -88,10 +90,20 @@ class Normalized:
         return self.plain + self.leet + self.masked
 
 
+def ensure_ready() -> None:
+    """Load the confusables data now (detectors call this at construction: fail early)."""
+    _confusable_table()
+
+
 @cache
 def _confusable_table() -> dict[int, str]:
     """Non-ASCII look-alikes -> the ASCII letter or digit they imitate (built once)."""
-    raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    try:
+        raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    except (ModuleNotFoundError, OSError) as exc:
+        raise DetectorError(
+            "Unicode confusables data missing: install confusable-homoglyphs==3.3.1 (MIT)"
+        ) from exc
     graph: dict[str, list[str]] = {k: [h["c"] for h in v] for k, v in json.loads(raw).items()}
     table: dict[int, str] = {}
     for char in graph:

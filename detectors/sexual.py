@@ -17,7 +17,7 @@ from pathlib import Path
 
 from detectors.base import Category, DetectorResult, Evidence, Field_, PromptInput
 from detectors.lexicon import LEXICON_DIR, Lexicon, Match, load_lexicon
-from detectors.normalize import Normalized, normalize
+from detectors.normalize import Normalized, ensure_ready, normalize
 from detectors.prepared import PreparedPrompt, prepare
 
 __all__ = ["SEXUAL_SECTIONS", "SEXUAL_WEIGHT", "SexualContentDetector", "find_sexual_terms", "sexual_matches"]
@@ -62,6 +62,7 @@ class SexualContentDetector:
     name = "rules.sexual"
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
+        ensure_ready()
         self.lexicon = lexicon or default_sexual_lexicon()
         self.version = f"{CODE_VERSION}+lex.{self.lexicon.version}"
 

@@ -158,3 +158,20 @@ def test_registry_rejects_non_detectors_and_duplicates() -> None:
         build_detectors([Entry("detectors.policy", "Policy")])
     with pytest.raises(DetectorError, match="unique"):
         PromptScreener([SexualContentDetector(), SexualContentDetector()])
+
+
+def test_missing_confusables_data_fails_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    from detectors import normalize as norm
+
+    def missing(_: str) -> object:
+        raise ModuleNotFoundError("No module named 'confusable_homoglyphs'")
+
+    norm._confusable_table.cache_clear()
+    monkeypatch.setattr(norm.resources, "files", missing)
+    try:
+        with pytest.raises(DetectorError, match="confusable-homoglyphs==3.3.1"):
+            SexualContentDetector()
+    finally:
+        monkeypatch.undo()
+        norm._confusable_table.cache_clear()
+        norm.ensure_ready()
