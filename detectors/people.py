@@ -92,13 +92,15 @@ class RealPersonDetector:
         prepared = prepare(item)
         prompt = item.prompt[:MAX_FIELD_CHARS]
         cues = _all_cues(prompt, prepared.prompt)
-        strong = any(c.kind is not CueKind.UNDRESS for c in cues)  # "photo of", "real", "my ..."
+        kinds = {c.kind for c in cues}
+        strong = bool(kinds - {CueKind.UNDRESS, CueKind.FICTION})  # "photo of", "real", "my ..."
         view = TokenView.of_text(prompt)
         signals = self._listed(prompt, view, prepared.prompt, strong)
         signals += self._networks(prepared)
         covered = [(s.start, s.end) for s in signals if s.start is not None and s.end is not None]
-        signals += self._unlisted(prompt, view.tokens, covered, strong)
-        signals += [_cue_signal(c) for c in cues if c.kind is not CueKind.STRONG]
+        # "Hinata Hyuga, anime": an unlisted name among fiction words is likely a character.
+        signals += self._unlisted(prompt, view.tokens, covered, strong and CueKind.FICTION not in kinds)
+        signals += [_cue_signal(c) for c in cues if c.kind in _CUE_SIGNALS]
         level = 2 if any(c.kind is CueKind.UNDRESS for c in cues) else self.sexual(prepared)
         return self._result(signals, level, [c for c in cues if c.minor_risk])
 
@@ -156,7 +158,7 @@ class RealPersonDetector:
             high = BLOCK if strong else REVIEW
             return _Signal("social handle", "name", "prompt", hit.start, hit.end, 0.6, high, high)
         term = _NAME_TERMS[hit.kind]
-        if strong or hit.kind == "photo_of":
+        if strong or hit.kind == "photo_of":  # (photo_of: "photo of" right before the name)
             return _Signal(term, "name", "prompt", hit.start, hit.end, 0.5, BLOCK, BLOCK)
         return _Signal(term, "name", "prompt", hit.start, hit.end, 0.5, 0.6, 0.5)
 
@@ -186,6 +188,9 @@ class RealPersonDetector:
         return DetectorResult(
             detector=self.name, version=self.version, scores=scores, evidence=tuple(evidence[:MAX_EVIDENCE])
         )
+
+
+_CUE_SIGNALS = frozenset({CueKind.PRIVATE, CueKind.TOOL, CueKind.UNDRESS})
 
 
 def _cue_signal(cue: Cue) -> _Signal:

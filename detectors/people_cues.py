@@ -9,6 +9,8 @@ Each cue is a compiled pattern over the prompt's lower-cased text with a kind:
   cue that is sexual in itself.
 * ``STRONG`` - words that make an unknown name read as a real person ("real", "photo of",
   "leaked"); never a cue alone.
+* ``FICTION`` - words that make an unknown name read as a character ("anime", "cosplay",
+  "hentai"); they outweigh ``STRONG`` for unknown names, never for listed people.
 
 English, Spanish, Portuguese, French and German; minimal words, no explicit vocabulary.
 """
@@ -32,6 +34,7 @@ class CueKind(StrEnum):
     TOOL = "tool"
     UNDRESS = "undress"
     STRONG = "strong"
+    FICTION = "fiction"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,10 @@ _STRONG = (
     ("social media", r"\b(?:instagram|tiktok|snapchat|onlyfans)\b"),
     ("lookalike", r"\blooks?\s+(?:exactly\s+)?like\s+(?:her|him)\b|\blook-?alike\b|\bdoppelg[aä]nger\b"),
 )
+_FICTION = (
+    ("fiction", r"\b(?:anime|manga|hentai|doujin(?:shi)?|cosplay(?:er|ing)?|fan-?art|fanfic|character|waifu|husbando"
+     r"|cartoon|comic|webtoon|video\s+game|game|genshin|honkai|pokemon|vtuber|original\s+character|oc|figurine)s?\b"),
+)
 # Relations that can be children: the minors detector owns age, this only leaves evidence.
 MINOR_RISK = re.compile(
     r"class-?mate|school-?mate|student|pupil|daughter|\bson\b|niece|nephew|babysitter|little (?:sister|brother)"
@@ -150,6 +157,7 @@ _KINDS = (
     (CueKind.TOOL, _TOOL),
     (CueKind.UNDRESS, _UNDRESS),
     (CueKind.STRONG, _STRONG),
+    (CueKind.FICTION, _FICTION),
 )
 
 
