@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import random
 import statistics
 import time
@@ -28,6 +29,7 @@ from ops.kafka_admin import TopicSpec, create_topics, describe
 Row = tuple[str, str, str]  # check, setting, measured
 RNG = random.Random(20261125)
 STEP = 10.0  # bound on any single client call, seconds
+BROKER_PID = [0]  # pid of the section's broker, for CPU readings
 
 
 def _uid(stem: str) -> str:
@@ -49,7 +51,11 @@ async def _aio_join(bs: str, topic: str, session_ms: int, group: str | None = No
         enable_auto_commit=False, auto_offset_reset="earliest",
     )
     t0 = time.monotonic()
-    await _bounded(consumer.start())
+    try:
+        await _bounded(consumer.start(), session_ms / 1000 + STEP)  # start() waits for the first assignment
+    except BaseException:
+        await consumer.stop()
+        raise
     while not consumer.assignment():
         if time.monotonic() - t0 > session_ms / 1000 + STEP:
             raise TimeoutError(f"no assignment after {time.monotonic() - t0:.1f}s")
@@ -115,12 +121,16 @@ async def _aio_latency(
     return samples, held
 
 
-async def _faust_latency(bs: str, scheme: str, topic: str, n: int = 10) -> tuple[float, list[float]]:
-    faust_fetch_wait.register()
-    app = faust.App(
-        _uid("bench"), broker=f"{scheme}://{bs}", store="memory://", web_enabled=False, topic_allow_declare=False,
-        broker_session_timeout=6, broker_heartbeat_interval=1, broker_rebalance_timeout=6, broker_request_timeout=10,
+async def _faust_latency(bs: str, fetch_wait_ms: int | None, topic: str, n: int = 10) -> tuple[float, list[float]]:
+    """Produce -> agent latency of a real faust worker; ``fetch_wait_ms=None`` is stock faust (1500 ms)."""
+    app_class = faust.App if fetch_wait_ms is None else faust_fetch_wait.App
+    app = app_class(
+        _uid("bench"), broker=f"kafka://{bs}", store="memory://", web_enabled=False, topic_allow_declare=False,
+        topic_disable_leader=True, broker_session_timeout=6, broker_heartbeat_interval=1,
+        broker_rebalance_timeout=6, broker_request_timeout=10,
     )
+    if fetch_wait_ms is not None:
+        app.fetch_max_wait_ms = fetch_wait_ms
     arrived: asyncio.Queue[float] = asyncio.Queue()
 
     @app.agent(app.topic(topic, value_serializer="raw"))
@@ -151,9 +161,39 @@ async def _faust_latency(bs: str, scheme: str, topic: str, n: int = 10) -> tuple
     return ready, samples
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+async def _idle_cost(bs: str, tps: list[TopicPartition], wait_ms: int, seconds: float = 5.0) -> str:
+    """Fetch requests and CPU (broker, this process) while one consumer polls empty partitions."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bs, fetch_max_wait_ms=wait_ms, enable_auto_commit=False)
+    await _bounded(consumer.start())
+    consumer.assign(tps)
+    await _bounded(consumer.seek_to_end(*tps))
+    await asyncio.sleep(0.5)
+    fetcher, sent = consumer._fetcher, 0
+    original = fetcher._proc_fetch_request
+
+    async def counted(*args: Any) -> Any:
+        nonlocal sent
+        sent += 1
+        return await original(*args)
+
+    fetcher._proc_fetch_request = counted
+    broker_cpu, own_cpu, t0 = _cpu_seconds(BROKER_PID[0]), time.process_time(), time.monotonic()
+    await consumer.getmany(timeout_ms=int(seconds * 1000))
+    elapsed = time.monotonic() - t0
+    broker_cpu, own_cpu = _cpu_seconds(BROKER_PID[0]) - broker_cpu, time.process_time() - own_cpu
+    await consumer.stop()
+    return (f"{sent / elapsed:.0f} fetches/s; CPU broker {100 * broker_cpu / elapsed:.1f}%, "
+            f"client {100 * own_cpu / elapsed:.1f}%")
+
+
 async def fetch_latency(bs: str, quick: bool) -> list[Row]:
     """(b) produce -> consume latency: does the broker hold a fetch for the full fetch_max_wait_ms?"""
-    create_topics(bs, [TopicSpec("lat", 4), TopicSpec("flat-kafka", 4), TopicSpec("flat-tansu", 4)])
+    create_topics(bs, [TopicSpec("lat", 4)] + [TopicSpec(f"flat-{w}", 4) for w in ("stock", 100, 10)])
     four = [TopicPartition("lat", p) for p in range(4)]
     modes = [("1 assigned", four[:1], four[:1]), ("4 assigned, send to 1", four, four[2:3]),
              ("4 assigned, round-robin", four, four)]
@@ -163,9 +203,13 @@ async def fetch_latency(bs: str, quick: bool) -> list[Row]:
             samples, held = await _aio_latency(bs, tps, targets, wait_ms)
             extra = f"; delay+latency p50 {statistics.median(held):.0f} ms" if wait_ms == 1500 else ""
             rows.append((f"b. latency, aiokafka, {label}", f"fetch_max_wait_ms {wait_ms}", _ms(samples) + extra))
-    for scheme, label in (("kafka", "stock (1500)"), ("tansu", f"override ({faust_fetch_wait.FETCH_MAX_WAIT_MS})")):
-        ready, samples = await _faust_latency(bs, scheme, f"flat-{scheme}")
+    for wait in (None, 100, 10):
+        ready, samples = await _faust_latency(bs, wait, f"flat-{wait or 'stock'}")
+        label = "stock faust (1500)" if wait is None else f"override {wait}"
         rows.append(("b. latency, faust worker, round-robin", f"fetch wait {label}", _ms(samples)))
+    for wait_ms in (1500, 100, 10):
+        rows.append(("b. idle cost, 1 consumer on 4 partitions", f"fetch_max_wait_ms {wait_ms}",
+                     await _idle_cost(bs, four, wait_ms)))
     rows.append(("a. faust start -> assigned", "broker_session_timeout 6 s", f"{ready:.2f} s"))
     return rows
 
@@ -329,6 +373,7 @@ async def auto_create(bs: str, quick: bool) -> list[Row]:
 
 async def _section(fn: Callable[..., Awaitable[list[Row]]], quick: bool) -> list[Row]:
     with EmbeddedBroker() as broker:
+        BROKER_PID[0] = broker.pid or 0
         if fn is restart:
             return await restart(broker.bootstrap, quick, broker)
         return await fn(broker.bootstrap, quick)
