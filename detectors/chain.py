@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -110,7 +110,13 @@ def _try_batch(detector: Detector, items: Sequence[PromptInput]) -> list[object]
     return outputs if len(outputs) == len(items) else None
 
 
-def _collect(detector, item, call, results, failures) -> None:  # type: ignore[no-untyped-def]
+def _collect(
+    detector: Detector,
+    item: PromptInput,
+    call: Callable[[], object],
+    results: list[DetectorResult],
+    failures: list[DetectorFailure],
+) -> None:
     try:
         results.append(_validated(detector, call()))
     except Exception as exc:  # noqa: BLE001 - isolation: one detector never crashes the chain

@@ -13,11 +13,12 @@ from detectors.syntax import parse
 
 from ._rules import rules_screener
 
-# Any code point but surrogates (a str from JSON/Avro cannot hold them), with a bias toward
-# the characters the normaliser cares about: controls, format characters, syntax, digits.
+# Any code point, lone surrogates included (a str decoded with surrogateescape holds them),
+# with a bias toward what the normaliser cares about: controls, format characters, syntax.
 JUNK = st.text(
     alphabet=st.one_of(
-        st.characters(exclude_categories=("Cs",)),
+        st.characters(exclude_categories=()),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, exclude_categories=()),
         st.sampled_from(list("()[]{}<>:|\\*#@!.-_ 0123456789\u200b\u202e\ufe0f\U000e0041\x00\x1b\n")),
     ),
     max_size=400,
