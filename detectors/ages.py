@@ -25,7 +25,13 @@ MAX_AGE = 120
 _WORD = r"[a-z]+(?: [a-z]+)?"
 _NUM = rf"(?P<num>\d{{1,3}}|{_WORD})"
 _LEFT = r"(?<![a-z0-9.])"
+# A bare number only counts as an age when punctuation or the end follows it ("she's 11,").
+_ENDS = r"(?=\s*(?:[,.;:)!\]]|$))"
 _LATIN_PATTERNS = [
+    rf"\b(?:she|he|who|i)(?: is|'s| s|'m| m| am| was)(?: only| just| barely| now)? {_NUM}{_ENDS}",
+    rf"\b(?:looks?|looking|appears?|appearing)(?: like)?(?: an?)?(?: only| about| around)? {_NUM}"
+    rf"(?: ?(?:years?|yrs?|y)(?: ?old)?\b|{_ENDS})",
+    rf"\bbarely {_NUM}(?![a-z0-9]|\.\d)",
     rf"{_LEFT}{_NUM} ?(?:years?|yrs?|yr|y) ?(?:old|of age)\b",
     rf"{_LEFT}{_NUM} ?(?:yo|y/o|y\.o\.?|yrs?|yr)(?![a-z0-9])",
     rf"\bage[ds]?(?: ?[:=]| of| is| about)? ?{_NUM}(?![a-z0-9]|\.\d)",

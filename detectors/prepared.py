@@ -16,11 +16,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
+import regex
+
 from detectors.base import Field_, PromptInput
 from detectors.normalize import MAX_FIELD_CHARS, Normalized, normalize
 from detectors.syntax import MAX_RENDERINGS, parse
 
 __all__ = ["MAX_IDS", "PreparedField", "PreparedPrompt", "prepare"]
+
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 
 #: LoRA/embedding ids read per prompt, and characters read per id.
 MAX_IDS = 64
@@ -62,14 +66,19 @@ def prepare(item: PromptInput) -> PreparedPrompt:
     ids += [("embedding", n) for n in (*item.embedding_ids,)]
     if len(ids) > MAX_IDS or any(len(n) > MAX_ID_CHARS for _, n in ids):
         truncated.append("ids")
-    networks = tuple(PreparedField(f, normalize(n[:MAX_ID_CHARS])) for f, n in ids[:MAX_IDS])
+    networks = tuple(PreparedField(f, normalize(_split_camel(n[:MAX_ID_CHARS]))) for f, n in ids[:MAX_IDS])
     when = item.submitted_at or datetime.now(UTC)
     return PreparedPrompt(
         # Parsed text holds one rendering per branch: up to MAX_RENDERINGS times the input.
         prompt=normalize(parsed.text, limit=MAX_FIELD_CHARS * (MAX_RENDERINGS + 1)),
         negative=normalize(negative.text, limit=MAX_FIELD_CHARS * (MAX_RENDERINGS + 1)),
         networks=networks,
-        model=normalize(item.model_id[:MAX_ID_CHARS]),
+        model=normalize(_split_camel(item.model_id[:MAX_ID_CHARS])),
         truncated=tuple(truncated),
         reference_year=when.year,
     )
+
+
+def _split_camel(name: str) -> str:
+    """Ids are often CamelCase ("KidFace_v2"): split words so terms find their boundaries."""
+    return _CAMEL.sub(" ", name)
