@@ -281,8 +281,8 @@ def load_image(data: bytes, limits: DecodeLimits | None = None, *, ref: ImageRef
         raise DecompressionBomb(f"{len(data)} bytes: Pillow decompression-bomb guard") from exc
     except UnidentifiedImageError as exc:
         raise UnsupportedFormat(f"{len(data)} bytes: not a {'/'.join(limits.formats)} image") from exc
-    except _PIL_ERRORS as exc:
-        raise UnsupportedFormat(f"{len(data)} bytes: unreadable header ({type(exc).__name__})") from exc
+    except _PIL_ERRORS as exc:  # a format plugin claimed the bytes, then failed on them
+        raise TruncatedImage(f"{len(data)} bytes: truncated or corrupt header ({type(exc).__name__})") from exc
     with image:
         _check_dimensions(image.width, image.height, limits)
         try:
