@@ -54,6 +54,8 @@ _TOKEN = regex.compile(
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _NOT_ALNUM = regex.compile(r"[^a-z0-9]+")
 _INVISIBLE = regex.compile(r"\p{Cf}+")
+# What may stand between two words of one name: "Taylor Swift", "Taylor-Swift", "T. Swift".
+_NAME_GAP = regex.compile(r"[\s._\-'’·・*#]{0,3}")  # (* and #: a masked letter, "J*nna")
 #: The shared normaliser writes an ambiguous leet "1" (i or l) as "1"; so do leet keys.
 IL_AS_ONE = str.maketrans("il", "11")
 # Fuzzy matching: how many edits (OSA: insert, delete, substitute, swap) a name of a given
@@ -126,6 +128,8 @@ class TokenView:
     key: str = ""
     at_start: dict[int, int] = field(default_factory=dict)  # key offset -> token index
     at_end: dict[int, int] = field(default_factory=dict)
+    #: joined[i]: token i and i+1 may be one name (no comma, bracket or line between them).
+    joined: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         parts, offset = [], 0
@@ -135,10 +139,14 @@ class TokenView:
             offset += len(token.fold)
             self.at_end[offset] = i
         self.key = "".join(parts)
+        if not self.joined:
+            self.joined = [True] * len(self.tokens)
 
     @classmethod
     def of_text(cls, text: str) -> TokenView:
-        return cls(tokenize(text))
+        tokens = tokenize(text)
+        joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in zip(tokens, tokens[1:])]
+        return cls(tokens, joined=[*joined, False])
 
 
 def load_words(path: Path) -> frozenset[str]:
@@ -294,7 +302,7 @@ class PeopleIndex:
                 continue
             key, words = "", True
             for last in range(first, min(first + 3, len(tokens))):
-                if last in skip or tokens[last].cjk:
+                if last in skip or tokens[last].cjk or (last > first and not view.joined[last - 1]):
                     break
                 key += tokens[last].fold
                 words = words and is_word(tokens[last].fold)

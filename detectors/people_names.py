@@ -10,6 +10,7 @@ a style is not a depicted person.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,13 @@ _NOT_PEOPLE_HANDLES = frozenset(
     "twitter instagram tiktok youtube reddit discord admin mods moderators".split()
 )
 _MAX_GAP = 2  # characters allowed between the two words of a name (" ", ". ")
+# Words that start titled figures of history, myth and fiction ("Lady Godiva", "Saint Joan"),
+# never a given name in a prompt.
+_TITLE_WORDS = frozenset(
+    "lady lord queen king princess prince saint sir dame pope emperor empress count countess duke duchess "
+    "baron baroness captain doctor professor general agent sister brother father mother uncle aunt".split()
+)
+_ARTWORK = re.compile(r"\s+by\s+\S", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +94,14 @@ class NameFinder:
             following.append(tokens[j])
         if TITLE.search(text, max(0, first.start - 8), first.start) and self._surname("", first, " ", titled=True):
             return NameHit(first.raw, first.start, first.end, "title")
-        if first.fold not in self.given or len(first.fold) < 3:
+        if first.fold not in self.given or len(first.fold) < 3 or first.fold in _TITLE_WORDS:
             return None
         if following and _capitalised(first.raw) and self._surname(first.fold, following[0], _gap(text, first, following[0])):
             last = following[0]
             if len(following) > 1 and self._surname(first.fold, following[1], _gap(text, last, following[1])):
                 last = following[1]  # "Ana Lucía Ramírez": a second surname
+            if _ARTWORK.match(text, last.end):  # "Olympia Dukakis by Manet": a work's title
+                return None
             return NameHit(text[first.start : last.end], first.start, last.end, "pair", 3 if last is not following[0] else 2)
         if following and _capitalised(first.raw) and not self.is_everyday(first.fold) and _initial(text, first, following[0]):
             return NameHit(text[first.start : following[0].end + 1], first.start, following[0].end + 1, "pair", 2)
@@ -99,6 +109,10 @@ class NameFinder:
             return None
         if following and _capitalised(following[0].raw) and _gap(text, first, following[0]) == " ":
             return None  # "photo of Jessica Rabbit": a two-word name this finder turned down
+        if following and f"{first.fold} {following[0].fold}" in self.not_persons:
+            return None  # "photo of Joan of Arc"
+        if _ARTWORK.match(text, first.end):
+            return None  # "photo of Olympia by Manet"
         return NameHit(first.raw, first.start, first.end, "photo_of")
 
     def _surname(self, given: str, token: Token, gap: str, titled: bool = False) -> bool:

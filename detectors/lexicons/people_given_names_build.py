@@ -3,9 +3,9 @@
 Not run at start-up or in CI: the outputs are committed. Run by hand when the sources move:
 
     pip download --no-deps -d /tmp/src faker==40.54.0 names==0.3.0   # both MIT
-    apt-get download wamerican-small                                # SCOWL, permissive notice
-    (unpack all three) then:
-    python detectors/lexicons/people_given_names_build.py FAKER_DIR NAMES_DIR SCOWL_WORDS
+    apt-get download wamerican-small wbritish-small                 # SCOWL, permissive notice
+    (unpack them) then:
+    python detectors/lexicons/people_given_names_build.py FAKER_DIR NAMES_DIR SCOWL_WORDS...
 """
 
 from __future__ import annotations
@@ -61,13 +61,13 @@ def census(names_dir: Path, file: str, top: int) -> list[str]:
     return [line.split()[0] for line in lines[:top]]
 
 
-def main(faker_dir: str, names_dir: str, scowl: str) -> None:
+def main(faker_dir: str, names_dir: str, *scowl: str) -> None:
     raw = faker_names(Path(faker_dir))
     raw.update(census(Path(names_dir), "dist.male.first", CENSUS_FIRST_TOP))
     raw.update(census(Path(names_dir), "dist.female.first", CENSUS_FIRST_TOP))
     given = sorted({f for f in map(fold, raw) if f.isalpha() and f.isascii() and len(f) >= 3})
     top_surnames = {s.casefold() for s in census(Path(names_dir), "dist.all.last", TOP_SURNAMES)}
-    words = Path(scowl).read_text(encoding="utf-8").splitlines()
+    words = [w for path in scowl for w in Path(path).read_text(encoding="utf-8").splitlines()]
     common = sorted({w for w in words if w.isalpha() and w.islower() and len(w) >= 3})
     header = "# {what}. Built by people_given_names_build.py from {src}. One folded word a line.\n"
     (HERE / "people_given_names.txt").write_text(
@@ -76,7 +76,7 @@ def main(faker_dir: str, names_dir: str, scowl: str) -> None:
                           "via names 0.3.0 (MIT; data public domain)") + "\n".join(given) + "\n")
     (HERE / "people_common_words.txt").write_text(
         header.format(what="version 1; common English words (lower-case entries only)",
-                      src="SCOWL size 35 via Debian wamerican-small 2020.12.07 (permissive SCOWL "
+                      src="SCOWL size 35 via Debian wamerican-small and wbritish-small 2020.12.07 (permissive SCOWL "
                           "notice: Copyright 2000-2011 Kevin Atkinson, use/copy/modify/distribute "
                           "granted without fee)") + SCOWL_NOTICE + "\n".join(common) + "\n")
     (HERE / "people_surnames_top.txt").write_text(
@@ -87,4 +87,4 @@ def main(faker_dir: str, names_dir: str, scowl: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:])
