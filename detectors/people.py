@@ -107,7 +107,12 @@ class RealPersonDetector:
     # -- people on the lists ------------------------------------------------------------------
 
     def _listed(self, prompt: str, view: TokenView, norm: Normalized, strong: bool) -> list[_Signal]:
-        found = {m.alias.person: m for m in self.index.exact(view)}
+        found: dict[int, Match] = {}
+        for m in self.index.exact(view):
+            if m.alias.tokens == 1 and self._inside_other_name(view, m):
+                continue  # "Shakira Dean", "Miriam Drake": someone else who shares the name
+            if m.alias.person not in found or m.last - m.first > found[m.alias.person].last - found[m.alias.person].first:
+                found[m.alias.person] = m
         for secondary, leet in _secondary_views(norm, view.key):
             for m in self.index.exact(secondary, leet):
                 found.setdefault(m.alias.person, Match(m.alias, -1, -1))
@@ -122,6 +127,19 @@ class RealPersonDetector:
             written = span is not None and prompt[span[0] : span[1]] == m.alias.text
             out.append(self._person(m, span, "prompt", sure=strong and written))
         return out
+
+    def _inside_other_name(self, view: TokenView, m: Match) -> bool:
+        """A one-word name joined to a given name or surname: part of another person's name."""
+        for j, joined in ((m.first - 1, m.first > 0 and view.joined[m.first - 1]), (m.last + 1, view.joined[m.last])):
+            if not joined or j >= len(view.tokens) or view.tokens[j].cjk:
+                continue
+            word, raw = view.tokens[j].fold, view.tokens[j].raw
+            # An everyday word ("Dean", "Moss") counts only capitalised in mid-sentence style.
+            if (word in self.names.given or word in self.names.surnames) and (
+                not self.names.is_everyday(word) or (raw[:1].isupper() and not raw.isupper())
+            ):
+                return True
+        return False
 
     def _person(self, m: Match, span: tuple[int, int] | None, field: Field_, sure: bool = False) -> _Signal:
         person = self.index.people[m.alias.person]
