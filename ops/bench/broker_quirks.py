@@ -44,9 +44,12 @@ async def _bounded(aw: Awaitable[Any], limit: float = STEP) -> Any:
     return await asyncio.wait_for(aw, limit)
 
 
-async def _aio_join(bs: str, topic: str, session_ms: int, group: str | None = None) -> tuple[AIOKafkaConsumer, float]:
+async def _aio_join(
+    bs: str, topic: str, session_ms: int, group: str | None = None, rebalance_ms: int | None = None
+) -> tuple[AIOKafkaConsumer, float]:
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bs, group_id=group or _uid("g"), session_timeout_ms=session_ms,
+        rebalance_timeout_ms=rebalance_ms,
         heartbeat_interval_ms=min(1000, session_ms // 3), request_timeout_ms=session_ms + 10_000,
         enable_auto_commit=False, auto_offset_reset="earliest",
     )
@@ -71,6 +74,10 @@ async def join_times(bs: str, quick: bool) -> list[Row]:
         consumer, took = await _aio_join(bs, "join", session_s * 1000)
         await consumer.stop()
         rows.append(("a. join, aiokafka", f"session_timeout {session_s} s", f"{took:.2f} s"))
+    for session_s, rebalance_s in ((6, 20), (10, 2)):
+        consumer, took = await _aio_join(bs, "join", session_s * 1000, rebalance_ms=rebalance_s * 1000)
+        await consumer.stop()
+        rows.append(("a. join, aiokafka", f"session {session_s} s, rebalance_timeout {rebalance_s} s", f"{took:.2f} s"))
     group = _uid("g")
     first, _ = await _aio_join(bs, "join", 6000, group)
     second, took = await _aio_join(bs, "join", 6000, group)
@@ -359,11 +366,17 @@ async def auto_create(bs: str, quick: bool) -> list[Row]:
     admin = kafka.KafkaAdminClient(bootstrap_servers=bs, request_timeout_ms=5000)
     admin.describe_topics(["ac-admin-describe"])
     admin.close()
-    rows.append(("f. auto-create", "kafka-python admin describe_topics", f"{describe(bs).get('ac-admin-describe')}"))
+    rows.append(("f. auto-create", "kafka-python admin describe_topics",
+                 f"{describe(bs).get('ac-admin-describe', 'not created')}"))
     await _try_aio_producer(bs, "ac-aio-produce")
     rows.append(("f. auto-create", "aiokafka producer send", f"{describe(bs).get('ac-aio-produce')} partitions"))
     await asyncio.to_thread(_try_kp_producer, bs, "ac-kp-produce", enable_idempotence=False)
     rows.append(("f. auto-create", "kafka-python producer send", f"{describe(bs).get('ac-kp-produce')} partitions"))
+    outcome = await asyncio.to_thread(
+        _try_kp_producer, bs, "ac-kp-noauto", enable_idempotence=False, allow_auto_create_topics=False
+    )
+    rows.append(("f. auto-create", "kafka-python send, allow_auto_create_topics=False",
+                 f"{describe(bs).get('ac-kp-noauto', 'not created')}; send {outcome.split(':')[0].lower()}"))
     consumer, _ = await _aio_join(bs, "ac-aio-subscribe", 2000)
     await consumer.stop()
     rows.append(("f. auto-create", "aiokafka consumer subscribe", f"{describe(bs).get('ac-aio-subscribe')} partitions"))
