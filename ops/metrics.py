@@ -22,6 +22,10 @@ class Metrics:
             "modstream_dead_letters_total", "Messages sent to the dead-letter topic, by stage and error",
             ["stage", "error_type"], registry=self.registry,
         )
+        self.delivery_failures = Counter(
+            "modstream_delivery_failures_total", "Failed attempts to deliver events that must not be lost",
+            ["topic"], registry=self.registry,
+        )
         self.detector_failures = Counter(
             "modstream_detector_failures_total", "Detector exceptions (each one a fail-closed review)",
             ["detector"], registry=self.registry,

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     max_prompt_chars: int = Field(16_384, ge=1, description="Longer prompts are rejected (block)")
     deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
 
+    escalation_policy: Path | None = Field(None, description="Escalation policy TOML (default: ops/escalation.toml)")
     store: str = Field("memory://", description="faust table store: memory:// or rocksdb://")
     data_dir: Path = Field(Path("var"), description="Worker state and logs")
     metrics_port: int | None = Field(None, description="Serve Prometheus metrics on this port")

@@ -1,107 +1,47 @@
 """The moderation flow, top to bottom: each agent reads one topic and writes named topics.
 
-    prompts.submitted ──screen_prompts──> risk.scores, moderation.decisions
-    moderation.decisions ──enforce_decisions──> enforcement.actions
+    prompts.submitted    ─screen_prompts──> risk.scores, moderation.decisions, user.signals
+    moderation.decisions ─enforce_decisions─> enforcement.actions (block_generation)
+    user.signals         ─escalate_user [user_state]─> enforcement.actions, enforcement.reversals,
+                                                        safety.hotline_reports
+    reports.filed        ─triage_reports [report_index]─> review.queue
+    review.verdicts      ─apply_verdicts──> user.signals
     (anything undecodable or failing) ──> deadletter
 
-Agents stay thin: decode at the edge, call pure code (detectors, streams.events), encode,
-send. A message that cannot be handled goes to ``deadletter`` and is acked; the worker
-keeps running. Logs carry ids and reasons, never prompt text.
+Agents stay thin: decode at the edge, call pure code (detectors, streams.events, escalation,
+reports), encode, send. A message that cannot be handled goes to ``deadletter`` and is acked;
+the worker keeps running. Logs carry ids and reasons, never prompt text.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import faust
 from pydantic import BaseModel
 
 from detectors import PromptScreener, Screening
-from detectors.base import Action, Assessment, Verdict
+from detectors.fingerprint import content_hash, fingerprint
 from ops.metrics import Metrics
 from ops.settings import Settings
-from schemas import decode, encode
-from schemas.errors import DecodeError
-from schemas.models import ModerationDecision, PromptSubmitted
-from streams import events, topics
+from schemas.models import ModerationDecision, PromptSubmitted, ReportFiled, ReviewVerdict, SubjectKind, UserSignal
+from streams import escalation, events, reports, topics
+from streams.pipeline import OversizedInput, Pipeline, screen_safely
 
 log = logging.getLogger("modstream.agents")
+Sink = Callable[[topics.TopicDef, BaseModel], Awaitable[None]]
 
 
-@dataclass
-class Pipeline:
-    """What the agents share: settings, detectors, metrics and the faust topic handles.
-
-    ``sink`` replaces the producer (agent tests capture what would be sent).
-    """
-
-    app: faust.App
-    settings: Settings
-    screener: PromptScreener
-    metrics: Metrics
-    sink: Callable[[topics.TopicDef, BaseModel], Awaitable[None]] | None = None
-
-    def __post_init__(self) -> None:
-        self.topic = {
-            t.name: self.app.topic(
-                self.settings.topic(t.name),
-                key_type=bytes, value_type=bytes,
-                key_serializer="raw", value_serializer="raw",
-                partitions=self.settings.partitions,
-            )
-            for t in topics.ALL
-        }
-
-    async def send(self, topic: topics.TopicDef, event: BaseModel) -> None:
-        if self.sink is not None:
-            await self.sink(topic, event)
-            return
-        await self.topic[topic.name].send(key=topic.key_of(event), value=encode(event))
-
-    async def dead_letter(self, stage: str, error: BaseException, event: faust.EventT) -> None:
-        message = event.message
-        record = events.dead_letter(
-            stage=stage, error=error,
-            topic=message.topic, partition=message.partition, offset=message.offset,
-            key=message.key, payload=message.value or b"",
-            max_payload=self.settings.deadletter_payload_max_bytes,
-        )
-        await self.send(topics.DEADLETTER, record)
-        self.metrics.dead_letters.labels(stage, record.error_type).inc()
-        log.warning(
-            "dead-lettered %s:%s@%s stage=%s error=%s: %s", message.topic, message.partition,
-            message.offset, stage, record.error_type, record.error[:200],
-        )
-
-
-class OversizedInput(ValueError):
-    """A text field is longer than ``Settings.max_prompt_chars``."""
-
-
-def screen_safely(screener: PromptScreener, items: Sequence[Any]) -> list[Screening]:
-    """The screener's verdicts, or fail-closed reviews if the chain itself breaks."""
-    try:
-        return screener.screen_batch(list(items))
-    except Exception as exc:  # a broken chain must not crash the worker nor allow anything
-        log.exception("prompt screener failed on a batch of %d", len(items))
-        reason = f"screening failed ({type(exc).__name__}); held for review"
-        verdict = Verdict(action=Action.REVIEW, reasons=(reason,), policy_version=screener.policy.version)
-        return [Screening(assessment=Assessment(request_id=i.request_id), verdict=verdict) for i in items]
-
-
-def build(
-    app: faust.App,
-    settings: Settings,
-    screener: PromptScreener,
-    metrics: Metrics,
-    sink: Callable[[topics.TopicDef, BaseModel], Awaitable[None]] | None = None,
-) -> Pipeline:
-    """Register every agent on ``app``; returns the shared pipeline."""
-    p = Pipeline(app, settings, screener, metrics, sink)
+def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics: Metrics, sink: Sink | None = None) -> Pipeline:
+    """Register every agent and table on ``app``; returns the shared pipeline."""
+    p = Pipeline(app, settings, screener, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
+    user_state = app.Table("user_state", default=None, key_type=str, partitions=settings.partitions)
+    report_index = app.Table("report_index", default=None, key_type=str, partitions=settings.partitions)
+    # Read by every worker whatever its partitions: reviews' memory, and users' current risk.
+    false_positives = app.GlobalTable("false_positives", default=None, key_type=str, partitions=settings.partitions)
+    user_risk = app.GlobalTable("user_risk", default=None, key_type=str, partitions=settings.partitions)
 
     @app.agent(p.topic[topics.PROMPTS_SUBMITTED.name], name="screen_prompts")
     async def screen_prompts(stream: faust.StreamT) -> None:
@@ -109,54 +49,48 @@ def build(
         async for batch in stream.take_events(settings.screen_batch_size, settings.screen_batch_window_s):
             accepted: list[tuple[faust.EventT, PromptSubmitted]] = []
             for event in batch:
-                try:
-                    prompt = decode(event.message.value or b"", expect=PromptSubmitted)
-                except DecodeError as exc:
-                    await p.dead_letter(stage, exc, event)
+                prompt = await p.decode(stage, event, PromptSubmitted)
+                if prompt is None:
                     continue
-                too_long = max(len(prompt.prompt), len(prompt.negative_prompt)) > settings.max_prompt_chars
-                if too_long:
+                if max(len(prompt.prompt), len(prompt.negative_prompt)) > settings.max_prompt_chars:
                     # Oversized text is refused, not screened: block it and keep the bytes.
                     exc = OversizedInput(f"prompt longer than {settings.max_prompt_chars} characters")
                     await p.dead_letter(stage, exc, event)
-                    await decide(prompt, events.rejected(f"input rejected: {exc}", screener.policy.version, prompt.request_id))
+                    rejected = events.rejected(f"input rejected: {exc}", screener.policy.version, prompt.request_id)
+                    await decide(prompt, rejected, None, None)
                     continue
                 accepted.append((event, prompt))
             if not accepted:
                 continue
             started = time.perf_counter()
-            screenings = screen_safely(screener, [events.prompt_input(pr) for _, pr in accepted])
+            inputs = [events.prompt_input(pr) for _, pr in accepted]
+            screenings = screen_safely(screener, inputs)
             metrics.screen_seconds.observe(time.perf_counter() - started)
             metrics.batch_size.observe(len(accepted))
-            for (event, prompt), screening in zip(accepted, screenings, strict=True):
+            for (event, prompt), item, screening in zip(accepted, inputs, screenings, strict=True):
                 try:
-                    await decide(prompt, screening)
+                    digest = content_hash(item)
+                    overturned = set(false_positives.get(digest) or ())
+                    await decide(prompt, events.remembered_false_positive(screening, overturned), digest, fingerprint(item))
                 except Exception as exc:  # a bug here must cost one dead letter, not the worker
                     await p.dead_letter(stage, exc, event)
 
-    async def decide(prompt: PromptSubmitted, screening: Screening) -> None:
+    async def decide(prompt: PromptSubmitted, screening: Screening, digest: str | None, print_: int | None) -> None:
         risk = events.risk_scored(prompt, screening)
-        decision = events.moderation_decision(prompt, screening, risk.event_id)
+        decision = events.moderation_decision(prompt, screening, risk.event_id, content_hash=digest, fingerprint=print_)
         await p.send(topics.RISK_SCORES, risk)
         await p.send(topics.MODERATION_DECISIONS, decision)
-        for failure in screening.assessment.failures:
-            metrics.detector_failures.labels(failure.detector).inc()
-        metrics.decisions.labels(decision.action.value).inc()
-        metrics.events.labels("screen_prompts", "decided").inc()
-        log.info(
-            "decision %s request=%s user=%s action=%s categories=%s reasons=%s",
-            decision.decision_id, decision.request_id, decision.user_id,
-            decision.action.value, ",".join(decision.categories), "; ".join(decision.reasons),
-        )
+        signal = events.user_signal(prompt, decision, risk)
+        if signal is not None:
+            await p.send(topics.USER_SIGNALS, signal)
+        p.count_decision(decision, screening)
 
     @app.agent(p.topic[topics.MODERATION_DECISIONS.name], name="enforce_decisions")
     async def enforce_decisions(stream: faust.StreamT) -> None:
         stage = "enforce_decisions"
         async for event in stream.events():
-            try:
-                decision = decode(event.message.value or b"", expect=ModerationDecision)
-            except DecodeError as exc:
-                await p.dead_letter(stage, exc, event)
+            decision = await p.decode(stage, event, ModerationDecision)
+            if decision is None:
                 continue
             try:
                 action = events.enforcement_for(decision)
@@ -165,5 +99,61 @@ def build(
                     metrics.events.labels(stage, action.action.value).inc()
             except Exception as exc:  # one dead letter, not a crashed agent
                 await p.dead_letter(stage, exc, event)
+
+    @app.agent(p.topic[topics.USER_SIGNALS.name], name="escalate_user")
+    async def escalate_user(stream: faust.StreamT) -> None:
+        stage = "escalate_user"
+        async for event in stream.events():
+            signal = await p.decode(stage, event, UserSignal)
+            if signal is None:
+                continue
+            try:
+                stored = user_state.get(signal.user_id)
+                state = escalation.UserState.model_validate(stored) if stored else escalation.UserState(user_id=signal.user_id)
+                new_state, plans = escalation.apply(p.policy, state, signal)
+            except Exception as exc:
+                await p.dead_letter(stage, exc, event)
+                continue
+            for plan in plans:  # issued before the state is saved: a replay re-issues the same ids
+                await p.issue(plan, signal, state)
+            if signal.kind.value == "review_overturned":
+                for strike in new_state.strikes:
+                    if strike.decision_id == signal.decision_id and strike.content_hash:
+                        remembered = set(false_positives.get(strike.content_hash) or ())
+                        false_positives[strike.content_hash] = sorted(remembered | {strike.category})
+            user_state[signal.user_id] = new_state.model_dump(mode="json")
+            user_risk[signal.user_id] = round(escalation.points(p.policy, new_state, signal.occurred_at), 3)
+            metrics.events.labels(stage, "folded").inc()
+
+    @app.agent(p.topic[topics.REPORTS_FILED.name], name="triage_reports")
+    async def triage_reports(stream: faust.StreamT) -> None:
+        stage = "triage_reports"
+        async for event in stream.events():
+            report = await p.decode(stage, event, ReportFiled)
+            if report is None:
+                continue
+            key = f"{report.subject.kind.value}:{report.subject.id}"
+            stored = report_index.get(key)
+            state = reports.SubjectReports.model_validate(stored) if stored else reports.SubjectReports()
+            risk = float(user_risk.get(report.subject.id) or 0.0) if report.subject.kind == SubjectKind.user else 0.0
+            new_state, task = reports.triage(state, report, risk)
+            if task is None:
+                metrics.events.labels(stage, "duplicate").inc()
+                continue
+            await p.send(topics.REVIEW_QUEUE, task)
+            report_index[key] = new_state.model_dump(mode="json")
+            metrics.events.labels(stage, "queued").inc()
+
+    @app.agent(p.topic[topics.REVIEW_VERDICTS.name], name="apply_verdicts")
+    async def apply_verdicts(stream: faust.StreamT) -> None:
+        stage = "apply_verdicts"
+        async for event in stream.events():
+            verdict = await p.decode(stage, event, ReviewVerdict)
+            if verdict is None:
+                continue
+            signal = events.verdict_signal(verdict)
+            if signal is not None:
+                await p.send(topics.USER_SIGNALS, signal)
+            metrics.events.labels(stage, verdict.outcome.value).inc()
 
     return p

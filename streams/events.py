@@ -16,14 +16,24 @@ from schemas.models import (
     DetectorVersion,
     EnforcementAction,
     EnforcementKind,
+    EnforcementReversed,
     Evidence,
+    HotlineReport,
+    IncidentType,
     ModerationAction,
     ModerationDecision,
     PromptSubmitted,
+    ReviewOutcome,
+    ReviewVerdict,
     RiskScored,
+    SignalKind,
     Subject,
     SubjectKind,
+    UserSignal,
 )
+
+#: Categories from gravest to mildest: a signal names the gravest one a decision carries.
+SEVERITY_ORDER = ("sexual/minors", "sexual/real_person", "sexual/adult")
 
 _NAMESPACE = uuid.UUID("5b0e5b9e-6a4c-4e0c-9d0e-6d6f64737472")  # fixed forever: ids depend on it
 
@@ -82,7 +92,12 @@ def risk_scored(event: PromptSubmitted, screening: Screening) -> RiskScored:
 
 
 def moderation_decision(
-    event: PromptSubmitted, screening: Screening, risk_event_id: str | None
+    event: PromptSubmitted,
+    screening: Screening,
+    risk_event_id: str | None,
+    *,
+    content_hash: str | None = None,
+    fingerprint: int | None = None,
 ) -> ModerationDecision:
     verdict = screening.verdict
     return ModerationDecision(
@@ -96,6 +111,8 @@ def moderation_decision(
         policy_version=verdict.policy_version,
         risk_event_id=risk_event_id,
         decided_at=now(),
+        content_hash=content_hash,
+        fingerprint=fingerprint,
     )
 
 
@@ -139,4 +156,88 @@ def dead_letter(
         source_key=key,
         payload=payload[:max_payload],
         failed_at=now(),
+    )
+
+
+def remembered_false_positive(screening: Screening, overturned: set[str]) -> Screening:
+    """Allow what human review already overturned for this exact content; anything new still counts."""
+    verdict = screening.verdict
+    fired = {str(c) for c in verdict.categories} or {"review"}
+    if verdict.action == Action.ALLOW or not overturned or not fired <= overturned:
+        return screening
+    allowed = verdict.model_copy(update={
+        "action": Action.ALLOW,
+        "reasons": (*verdict.reasons, "allowed: human review overturned this trigger on this content"),
+    })
+    return screening.model_copy(update={"verdict": allowed})
+
+
+def gravest(categories: list[str] | tuple[str, ...]) -> str:
+    for category in SEVERITY_ORDER:
+        if category in categories:
+            return category
+    return categories[0] if categories else "review"
+
+
+def user_signal(prompt: PromptSubmitted, decision: ModerationDecision, risk: RiskScored) -> UserSignal | None:
+    """What a block or review counts against the user; nothing for an allow."""
+    if decision.action == ModerationAction.allow:
+        return None
+    category = gravest(decision.categories)
+    kind = SignalKind.prompt_blocked if decision.action == ModerationAction.block else SignalKind.prompt_reviewed
+    return UserSignal(
+        signal_id=stable_id("signal", decision.decision_id),
+        user_id=decision.user_id, kind=kind, category=category,
+        score=risk.scores.get(category, 0.0), decision_id=decision.decision_id,
+        request_id=decision.request_id, fingerprint=decision.fingerprint,
+        content_hash=decision.content_hash,
+        evidence=[e for e in risk.evidence if e.category == category][:16],
+        occurred_at=prompt.submitted_at,  # event time: a replay folds in the same way
+    )
+
+
+def verdict_signal(verdict: ReviewVerdict) -> UserSignal | None:
+    """A moderator's verdict as a signal about the user; ``escalated`` changes nothing yet."""
+    cause = verdict.decision_id or verdict.report_id
+    if verdict.outcome == ReviewOutcome.escalated or cause is None:
+        return None
+    if verdict.outcome == ReviewOutcome.overturned:
+        kind = SignalKind.review_overturned
+    else:
+        kind = SignalKind.review_upheld if verdict.decision_id else SignalKind.report_upheld
+    return UserSignal(
+        signal_id=stable_id("signal", verdict.verdict_id), user_id=verdict.user_id, kind=kind,
+        category=verdict.category, score=1.0, decision_id=cause, occurred_at=verdict.reviewed_at,
+    )
+
+
+def enforcement_action(user_id: str, plan_id: str, kind: EnforcementKind, causes: tuple[str, ...],
+                       reasons: tuple[str, ...], policy_version: str, request_id: str | None,
+                       at: datetime) -> EnforcementAction:
+    return EnforcementAction(
+        action_id=plan_id, user_id=user_id, action=kind, cause_decision_ids=causes,
+        request_id=request_id, reasons=reasons, policy_version=policy_version, issued_at=at,
+    )
+
+
+def reversal(user_id: str, plan_id: str, action_id: str, verdict_signal_id: str,
+             reasons: tuple[str, ...], policy_version: str, at: datetime) -> EnforcementReversed:
+    return EnforcementReversed(
+        reversal_id=plan_id, action_id=action_id, user_id=user_id,
+        cause_verdict_id=verdict_signal_id, reasons=reasons, policy_version=policy_version,
+        reversed_at=at,
+    )
+
+
+def hotline_report(action: EnforcementAction, signal: UserSignal, first_seen: datetime) -> HotlineReport:
+    """The child-safety report for ``action``: who, what, when, the evidence, and a hold on it."""
+    incident = IncidentType.child_sexual_abuse_image if signal.image_uris else IncidentType.child_sexual_abuse_prompt
+    return HotlineReport(
+        report_id=stable_id("hotline", action.action_id), action_id=action.action_id,
+        user_id=action.user_id, incident_type=incident,
+        user_identifiers={"user_id": action.user_id},
+        request_ids=[signal.request_id] if signal.request_id else [],
+        decision_ids=list(action.cause_decision_ids), evidence=signal.evidence,
+        first_seen_at=first_seen, reported_at=now(), evidence_hold=True,
+        policy_version=action.policy_version,
     )

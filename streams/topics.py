@@ -11,11 +11,16 @@ from ops.settings import Settings
 from schemas.models import (
     DeadLetter,
     EnforcementAction,
+    EnforcementReversed,
     GenerationCompleted,
+    HotlineReport,
     ModerationDecision,
     PromptSubmitted,
     ReportFiled,
+    ReviewTask,
+    ReviewVerdict,
     RiskScored,
+    UserSignal,
 )
 
 
@@ -25,11 +30,14 @@ class TopicDef:
 
     name: str
     event: type[BaseModel]
-    key_field: str
+    key_field: str  # a field name, or a dotted path such as "subject.id"
     doc: str
 
     def key_of(self, event: BaseModel) -> bytes:
-        return str(getattr(event, self.key_field)).encode()
+        value: object = event
+        for part in self.key_field.split("."):
+            value = getattr(value, part)
+        return str(value).encode()
 
 
 PROMPTS_SUBMITTED = TopicDef(
@@ -41,8 +49,8 @@ GENERATIONS_COMPLETED = TopicDef(
     "Generation results with image references, for image screening.",
 )
 REPORTS_FILED = TopicDef(
-    "reports.filed", ReportFiled, "report_id",
-    "User reports against images, users, models or prompt requests.",
+    "reports.filed", ReportFiled, "subject.id",
+    "User reports against images, users, models or prompt requests, keyed by what they report.",
 )
 RISK_SCORES = TopicDef(
     "risk.scores", RiskScored, "request_id",
@@ -56,6 +64,26 @@ ENFORCEMENT_ACTIONS = TopicDef(
     "enforcement.actions", EnforcementAction, "user_id",
     "What enforcement systems must do, keyed by user; ids are deterministic for dedupe.",
 )
+USER_SIGNALS = TopicDef(
+    "user.signals", UserSignal, "user_id",
+    "What counts for or against a user (blocks, reviews, upheld reports, verdicts), by user.",
+)
+ENFORCEMENT_REVERSALS = TopicDef(
+    "enforcement.reversals", EnforcementReversed, "user_id",
+    "Enforcement actions undone because a human review overturned their cause.",
+)
+HOTLINE_REPORTS = TopicDef(
+    "safety.hotline_reports", HotlineReport, "user_id",
+    "Child-safety reports for the hotline, with evidence hold; delivered with acks and retries.",
+)
+REVIEW_QUEUE = TopicDef(
+    "review.queue", ReviewTask, "subject.id",
+    "Work for human moderators, prioritised; one task per reported subject.",
+)
+REVIEW_VERDICTS = TopicDef(
+    "review.verdicts", ReviewVerdict, "user_id",
+    "Human moderators' verdicts: upheld, overturned or escalated.",
+)
 DEADLETTER = TopicDef(
     "deadletter", DeadLetter, "source_topic",
     "Anything that could not be decoded or processed, with its source offset and raw bytes.",
@@ -68,6 +96,11 @@ ALL: tuple[TopicDef, ...] = (
     RISK_SCORES,
     MODERATION_DECISIONS,
     ENFORCEMENT_ACTIONS,
+    USER_SIGNALS,
+    ENFORCEMENT_REVERSALS,
+    HOTLINE_REPORTS,
+    REVIEW_QUEUE,
+    REVIEW_VERDICTS,
     DEADLETTER,
 )
 

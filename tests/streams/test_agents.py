@@ -13,7 +13,7 @@ from detectors.base import PromptInput
 from ops.metrics import Metrics
 from ops.settings import Settings
 from schemas import encode
-from schemas.models import DeadLetter, EnforcementAction, ModerationDecision, RiskScored
+from schemas.models import DeadLetter, EnforcementAction, ModerationAction, ModerationDecision, RiskScored
 from streams import topics
 from streams.agents import build
 from streams.app import create_app
@@ -83,7 +83,7 @@ def test_enforce_decisions_turns_blocks_into_block_generation(tmp_path: Path) ->
     bad = prompt("nude 12 year old girl", mature=True)
     screened = run_agent(tmp_path, "screen_prompts", [encode(bad)])
     decision = next(e for _, e in screened if isinstance(e, ModerationDecision))
-    sent = run_agent(tmp_path, "enforce_decisions", [encode(decision), encode(decision), b"\x00junk"])
+    sent = run_agent(tmp_path, "enforce_decisions", [encode(decision), encode(decision), b"\x01junk"])
     actions = [e for _, e in sent if isinstance(e, EnforcementAction)]
     assert len(actions) == 2 and actions[0].action_id == actions[1].action_id  # redelivery: same id
     assert actions[0].action.value == "block_generation"
@@ -94,5 +94,5 @@ def test_enforce_decisions_turns_blocks_into_block_generation(tmp_path: Path) ->
 def test_no_enforcement_for_non_blocks(tmp_path: Path, action: str) -> None:
     item = prompt("a lighthouse at dusk")
     decision = next(e for _, e in run_agent(tmp_path, "screen_prompts", [encode(item)]) if isinstance(e, ModerationDecision))
-    decision = decision.model_copy(update={"action": action})
+    decision = decision.model_copy(update={"action": ModerationAction(action)})
     assert run_agent(tmp_path, "enforce_decisions", [encode(decision)]) == []
