@@ -1,6 +1,6 @@
 """Micro-benchmark for rules.real_person: microseconds per prompt, median and p99.
 
-    .venv/bin/python -m detectors.bench_people [ROUNDS]
+.venv/bin/python -m detectors.bench_people [ROUNDS]
 """
 
 from __future__ import annotations

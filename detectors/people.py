@@ -111,7 +111,10 @@ class RealPersonDetector:
         for m in self.index.exact(view):
             if m.alias.tokens == 1 and self._inside_other_name(view, m):
                 continue  # "Shakira Dean", "Miriam Drake": someone else who shares the name
-            if m.alias.person not in found or m.last - m.first > found[m.alias.person].last - found[m.alias.person].first:
+            if (
+                m.alias.person not in found
+                or m.last - m.first > found[m.alias.person].last - found[m.alias.person].first
+            ):
                 found[m.alias.person] = m
         for secondary, leet in _secondary_views(norm, view.key):
             for m in self.index.exact(secondary, leet):
@@ -164,7 +167,9 @@ class RealPersonDetector:
 
     # -- people on no list --------------------------------------------------------------------
 
-    def _unlisted(self, prompt: str, tokens: list[Token], covered: list[tuple[int, int]], strong: bool) -> list[_Signal]:
+    def _unlisted(
+        self, prompt: str, tokens: list[Token], covered: list[tuple[int, int]], strong: bool
+    ) -> list[_Signal]:
         skip = {i for i, t in enumerate(tokens) if any(a <= t.start < b for a, b in covered)}
         return [self._name(hit, strong) for hit in self.names.find(prompt, tokens, skip)]
 
@@ -202,7 +207,9 @@ class RealPersonDetector:
             )
         for c in minor_cues:
             scores[Category.MINORS] = max(scores.get(Category.MINORS, 0.0), 0.5)
-            evidence.append(Evidence.of(self.name, Category.MINORS, c.term, kind="minor relation", start=c.start, end=c.end))
+            evidence.append(
+                Evidence.of(self.name, Category.MINORS, c.term, kind="minor relation", start=c.start, end=c.end)
+            )
         return DetectorResult(
             detector=self.name, version=self.version, scores=scores, evidence=tuple(evidence[:MAX_EVIDENCE])
         )
@@ -258,7 +265,7 @@ def _secondary_views(norm: Normalized, primary: str) -> list[tuple[TokenView, bo
 
 
 def _handle_key(handle: str) -> str:
-    """"@TaylorSwift13" -> "taylorswift": handles carry digits and separators around a name."""
+    """ "@TaylorSwift13" -> "taylorswift": handles carry digits and separators around a name."""
     return regex.sub(r"[^a-z]", "", handle.lower().removeprefix("@").rstrip("0123456789_."))
 
 

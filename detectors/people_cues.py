@@ -17,10 +17,9 @@ English, Spanish, Portuguese, French and German; minimal words, no explicit voca
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
-
-import re
 
 __all__ = ["ARTIST_CREDIT", "HANDLE", "MINOR_RISK", "PHOTO_OF", "TITLE", "Cue", "CueKind", "find_cues"]
 
@@ -53,15 +52,64 @@ def _words(*alternatives: str) -> str:
 # People someone knows. Possessive chains ("my girlfriend's sister", "my boss's wife") and a few
 # adjectives ("my hot neighbour", "my ex-wife") are allowed between "my" and the relation.
 _EN_RELATION = _words(
-    r"neighbou?rs?", r"next[- ]door neighbou?r", "boss", "manager", "supervisor", r"co-?workers?",
-    r"colleagues?", r"ex(?:-?(?:girlfriend|boyfriend|wife|husband|gf|bf))?", r"girl ?friend", r"boy ?friend",
-    "gf", "bf", "wife", "husband", r"fianc[eé]e?", "partner", "crush", r"room-?mate", "flatmate",
-    "landlady", "landlord", "tenant", "teacher", "professor", "tutor", "coach", r"class-?mates?",
-    r"school-?mates?", "students?", "pupils?", r"(?:little |big |older |younger )?sister", r"(?:little )?brother",
-    "mom", "mum", "mother", "dad", "father", "aunt", "uncle", "cousin", "niece", "nephew",
-    "daughter", "son", r"step-?(?:daughter|son|sister|brother|mom|mum|mother|dad|father)",
-    r"(?:mother|sister|daughter)-in-law", "babysitter", "nanny", "maid", "secretary", "nurse",
-    "doctor", "therapist", r"(?:best )?friend", "bestie", "sister's friend", r"kids?", "child",
+    r"neighbou?rs?",
+    r"next[- ]door neighbou?r",
+    "boss",
+    "manager",
+    "supervisor",
+    r"co-?workers?",
+    r"colleagues?",
+    r"ex(?:-?(?:girlfriend|boyfriend|wife|husband|gf|bf))?",
+    r"girl ?friend",
+    r"boy ?friend",
+    "gf",
+    "bf",
+    "wife",
+    "husband",
+    r"fianc[eé]e?",
+    "partner",
+    "crush",
+    r"room-?mate",
+    "flatmate",
+    "landlady",
+    "landlord",
+    "tenant",
+    "teacher",
+    "professor",
+    "tutor",
+    "coach",
+    r"class-?mates?",
+    r"school-?mates?",
+    "students?",
+    "pupils?",
+    r"(?:little |big |older |younger )?sister",
+    r"(?:little )?brother",
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "aunt",
+    "uncle",
+    "cousin",
+    "niece",
+    "nephew",
+    "daughter",
+    "son",
+    r"step-?(?:daughter|son|sister|brother|mom|mum|mother|dad|father)",
+    r"(?:mother|sister|daughter)-in-law",
+    "babysitter",
+    "nanny",
+    "maid",
+    "secretary",
+    "nurse",
+    "doctor",
+    "therapist",
+    r"(?:best )?friend",
+    "bestie",
+    "sister's friend",
+    r"kids?",
+    "child",
 )
 # Up to two words between "my" and the relation ("my hot neighbour", "my math teacher"), but
 # not the ones that make the person imaginary ("my AI girlfriend", "my anime wife").
@@ -69,9 +117,35 @@ _EN_ADJ = r"(?:(?!(?:ai|virtual|anime|fictional|imaginary|fantasy|dream|digital|
 _EN_MY = rf"\bmy\s+{_EN_ADJ}{_EN_RELATION}(?:['’]s\s+{_EN_ADJ}{_EN_RELATION})*\b"
 _EN_EX = r"\bex[- ]?(?:gf|bf|girlfriend|boyfriend|wife|husband)\b|\brevenge\s+(?:porn|nudes?|pics?|photos?)\b"
 _PLACES = _words(
-    "starbucks", "office", "gym", "store", "shop", "bar", "cafe", "coffee shop", "supermarket", "bank",
-    "library", "hospital", "school", "class", "college", "work", "church", "bus stop", "train", "subway",
-    "apartment", "building", "street", "block", "neighbou?rhood", "team", "dorm", "pool", "salon",
+    "starbucks",
+    "office",
+    "gym",
+    "store",
+    "shop",
+    "bar",
+    "cafe",
+    "coffee shop",
+    "supermarket",
+    "bank",
+    "library",
+    "hospital",
+    "school",
+    "class",
+    "college",
+    "work",
+    "church",
+    "bus stop",
+    "train",
+    "subway",
+    "apartment",
+    "building",
+    "street",
+    "block",
+    "neighbou?rhood",
+    "team",
+    "dorm",
+    "pool",
+    "salon",
 )
 _ES_MY = (
     r"\bmis?\s+(?:vecin[ao]s?|jef[ae]|compañer[ao]\s+de\s+(?:trabajo|clase|escuela)|compañer[ao]|ex|novi[ao]"
@@ -94,61 +168,113 @@ _DE_MY = (
     r"|stieftochter|stiefmutter|schwiegermutter)\b"
 )
 _PICTURE = r"(?:photo|picture|pic|image|selfie|headshot|screenshot|snapshot|snap|video(?!\s+game)|face)s?"
-_PLATFORM = r"(?:instagram|insta|ig|facebook|fb|tiktok|snapchat|snap|twitter|linkedin|vk|whatsapp|dating|profile|zoom|id)"
+_PLATFORM = (
+    r"(?:instagram|insta|ig|facebook|fb|tiktok|snapchat|snap|twitter|linkedin|vk|whatsapp|dating|profile|zoom|id)"
+)
 # Each cue pattern has a label: the evidence term, so evidence never copies prompt text. An
 # empty label means "the relation words matched" (from the fixed vocabulary, e.g. "my neighbour").
 _SOURCE = (
     ("ex-partner", _EN_EX),
-    ("a photo the user took", r"\b(?:a|the|this|that)\s+(?:photo|picture|pic|image|selfie|video)\s+i\s+(?:took|have|got|found|saved)\s+of\b"),
-    ("her social media", rf"\b(?:from|on|off|of)\s+(?:her|his|their)\s+{_PLATFORM}\b|\b(?:her|his|their)\s+{_PLATFORM}\s+(?:profile\s+)?{_PICTURE}\b"),
+    (
+        "a photo the user took",
+        r"\b(?:a|the|this|that)\s+(?:photo|picture|pic|image|selfie|video)\s+i\s+(?:took|have|got|found|saved)\s+of\b",
+    ),
+    (
+        "her social media",
+        rf"\b(?:from|on|off|of)\s+(?:her|his|their)\s+{_PLATFORM}\b|\b(?:her|his|their)\s+{_PLATFORM}\s+(?:profile\s+)?{_PICTURE}\b",
+    ),
     ("use this photo", rf"\buse\s+(?:this|that|the|my|her|his|their|attached|uploaded)\s+(?:[a-z]+\s+)?{_PICTURE}\b"),
     # A picture the user supplies ("this selfie", "the attached image", "this linkedin headshot").
-    ("supplied photo", rf"\b(?:this|these|attached|uploaded|provided|the\s+attached|the\s+uploaded)\s+(?:[a-z]+\s+)?{_PICTURE}\b"),
-    ("person from a real place", rf"\b(?:g[i1!]rl|woman|lady|guy|man|barista|cashier|waitress|waiter|nurse|receptionist)\s+(?:from|at)\s+(?:the|my|our)\s+{_PLACES}\b"),
-    ("from my workplace or street", rf"\bfrom\s+(?:my|our)\s+{_PLACES}\b|\bnext\s+door\b|\bdown\s+the\s+(?:street|hall)\b"),
-    ("local presenter", r"\b(?:weather\s*girl|news\s*anchor|newsreader|anchorwoman|tv\s+presenter|reporter)\s+(?:from|on|at)\b"),
-    ("someone the user knows", r"\b(?:a\s+)?(?:girl|woman|guy|man|person|lady)\s+(?:i|we)\s+know\b|\bsomeone\s+i\s+know\b"),
-    ("photo of her (es/pt/fr/de)", r"\b(?:esta|sua)\s+foto\s+(?:dela|dele)\b|\bde\s+su\s+(?:instagram|facebook|tiktok)\b"
-     r"|\bdo\s+instagram\s+dela\b|\bde\s+son\s+(?:instagram|facebook|tiktok)\b|\baus\s+ihrem\s+(?:instagram|facebook|tiktok)\b"),
+    (
+        "supplied photo",
+        rf"\b(?:this|these|attached|uploaded|provided|the\s+attached|the\s+uploaded)\s+(?:[a-z]+\s+)?{_PICTURE}\b",
+    ),
+    (
+        "person from a real place",
+        rf"\b(?:g[i1!]rl|woman|lady|guy|man|barista|cashier|waitress|waiter|nurse|receptionist)\s+(?:from|at)\s+(?:the|my|our)\s+{_PLACES}\b",
+    ),
+    (
+        "from my workplace or street",
+        rf"\bfrom\s+(?:my|our)\s+{_PLACES}\b|\bnext\s+door\b|\bdown\s+the\s+(?:street|hall)\b",
+    ),
+    (
+        "local presenter",
+        r"\b(?:weather\s*girl|news\s*anchor|newsreader|anchorwoman|tv\s+presenter|reporter)\s+(?:from|on|at)\b",
+    ),
+    (
+        "someone the user knows",
+        r"\b(?:a\s+)?(?:girl|woman|guy|man|person|lady)\s+(?:i|we)\s+know\b|\bsomeone\s+i\s+know\b",
+    ),
+    (
+        "photo of her (es/pt/fr/de)",
+        r"\b(?:esta|sua)\s+foto\s+(?:dela|dele)\b|\bde\s+su\s+(?:instagram|facebook|tiktok)\b"
+        r"|\bdo\s+instagram\s+dela\b|\bde\s+son\s+(?:instagram|facebook|tiktok)\b|\baus\s+ihrem\s+(?:instagram|facebook|tiktok)\b",
+    ),
 )
 _TOOL = (
     ("deepfake", r"\bdeep\s*-?fakes?\b"),
-    ("face swap", r"\bface\s*-?swap(?:ped|ping|s)?\b|\bswap\s+(?:her|his|their|the|this)\s+face\b"
-     r"|\b(?:put|paste)\s+(?:her|his|their|this)\s+face\s+on\b"),
+    (
+        "face swap",
+        r"\bface\s*-?swap(?:ped|ping|s)?\b|\bswap\s+(?:her|his|their|the|this)\s+face\b"
+        r"|\b(?:put|paste)\s+(?:her|his|their|this)\s+face\s+on\b",
+    ),
     ("img2img", r"\bimg2img\b"),
     ("same face", r"\bsame\s+face\b|\bkeep\s+(?:her|his|their|the)\s+face\b"),
 )
 _UNDRESS = (
-    ("nudify", r"\bnudif(?:y|ied|ies|ying|ier)\b|\bdeep\s*nude\b|\bclothe?s?\s+remov(?:er|al|ing)\b|\bundress(?:er|ing)?\s+app\b"),
-    ("undress request", r"\bundress(?:ed|es|ing)?\s+(?:her|him|them|this|that|my|the\s+(?:girl|woman|person|photo|picture|image))\b"
-     r"|\bmake\s+(?:her|him|them|this|that)\s+(?:\w+\s+)?(?:naked|nude)\b"
-     r"|\bremove\s+(?:(?:her|his|their|the|all)\s+)?(?:clothes|clothing|bra|dress|shirt|top|bikini|underwear)\b"
-     r"|\btake\s+(?:off\s+)?(?:her|his|their)\s+(?:clothes|clothing|dress|shirt|top|bra|bikini|underwear|skirt)\b"
-     r"|\b(?:x[- ]?ray|see[- ]through)\s+(?:(?:the|her|his|their)\s+)?(?:clothes|clothing|dress)\b"),
-    ("make this photo nsfw", rf"\bmake\s+(?:this|that|the|her|his)\s+(?:[a-z]+\s+)?{_PICTURE}\s+(?:nsfw|nude|naked)\b"
-     rf"|\b(?:nsfw|nude|naked)\s+version\s+of\s+(?:this|that|the|her|his|my)\b"),
-    ("undress request (es/pt/fr/de)", r"\bdesn[uú]d(?:ala|alo|arla|arlo)\b|\bdesnud(?:a|ar)\s+a\s+(?:mi|esta|la|una)\b"
-     r"|\bquit(?:a|ar|arle|ale)\s+la\s+ropa\b|\btir(?:a|ar|e)\s+a\s+roupa\s+dela\b|\bdeix(?:a|e|ar)[- ]?(?:a|la)\s+nua\b"
-     r"|\bd[ée]shabill(?:e|er)[- ]la\b|\bmets[- ]la\s+(?:nue|à\s+poil)\b|\benl[eè]ve\s+ses\s+v[êe]tements\b"
-     r"|\bzieh\s+sie\s+aus\b|\bmach\s+sie\s+nackt\b|\bzieh\s+ihr\s+die\s+kleidung\s+aus\b"),
+    (
+        "nudify",
+        r"\bnudif(?:y|ied|ies|ying|ier)\b|\bdeep\s*nude\b|\bclothe?s?\s+remov(?:er|al|ing)\b|\bundress(?:er|ing)?\s+app\b",
+    ),
+    (
+        "undress request",
+        r"\bundress(?:ed|es|ing)?\s+(?:her|him|them|this|that|my|the\s+(?:girl|woman|person|photo|picture|image))\b"
+        r"|\bmake\s+(?:her|him|them|this|that)\s+(?:\w+\s+)?(?:naked|nude)\b"
+        r"|\bremove\s+(?:(?:her|his|their|the|all)\s+)?(?:clothes|clothing|bra|dress|shirt|top|bikini|underwear)\b"
+        r"|\btake\s+(?:off\s+)?(?:her|his|their)\s+(?:clothes|clothing|dress|shirt|top|bra|bikini|underwear|skirt)\b"
+        r"|\b(?:x[- ]?ray|see[- ]through)\s+(?:(?:the|her|his|their)\s+)?(?:clothes|clothing|dress)\b",
+    ),
+    (
+        "make this photo nsfw",
+        rf"\bmake\s+(?:this|that|the|her|his)\s+(?:[a-z]+\s+)?{_PICTURE}\s+(?:nsfw|nude|naked)\b"
+        rf"|\b(?:nsfw|nude|naked)\s+version\s+of\s+(?:this|that|the|her|his|my)\b",
+    ),
+    (
+        "undress request (es/pt/fr/de)",
+        r"\bdesn[uú]d(?:ala|alo|arla|arlo)\b|\bdesnud(?:a|ar)\s+a\s+(?:mi|esta|la|una)\b"
+        r"|\bquit(?:a|ar|arle|ale)\s+la\s+ropa\b|\btir(?:a|ar|e)\s+a\s+roupa\s+dela\b"
+        r"|\bdeix(?:a|e|ar)[- ]?(?:a|la)\s+nua\b"
+        r"|\bd[ée]shabill(?:e|er)[- ]la\b|\bmets[- ]la\s+(?:nue|à\s+poil)\b|\benl[eè]ve\s+ses\s+v[êe]tements\b"
+        r"|\bzieh\s+sie\s+aus\b|\bmach\s+sie\s+nackt\b|\bzieh\s+ihr\s+die\s+kleidung\s+aus\b",
+    ),
 )
 _STRONG = (
-    ("real person", r"\breal(?:[- ]life)?\s+(?:person|woman|girl|man|guy|photo|picture|people)\b|\birl\b|\blooks?\s+real\b"),
+    (
+        "real person",
+        r"\breal(?:[- ]life)?\s+(?:person|woman|girl|man|guy|photo|picture|people)\b|\birl\b|\blooks?\s+real\b",
+    ),
     ("leaked", r"\bleak(?:ed|s)?\b|\bvazad[oa]s?\b|\bfiltrad[oa]s?\b|\bgeleakt\b"),
-    ("photo of", r"\b(?:photo|photograph|picture|pic|pics|image|video|selfie|polaroid|snapshot|nudes?)\s+of\b|\bfoto\s+(?:de|von)\b"),
+    (
+        "photo of",
+        r"\b(?:photo|photograph|picture|pic|pics|image|video|selfie|polaroid|snapshot|nudes?)\s+of\b|\bfoto\s+(?:de|von)\b",
+    ),
     ("candid", r"\bcandid\b|\bhidden\s+cam(?:era)?\b|\bspy\s*cam\b|\bselfie\b"),
     ("social media", r"\b(?:instagram|tiktok|snapchat|onlyfans)\b"),
     ("lookalike", r"\blooks?\s+(?:exactly\s+)?like\s+(?:her|him)\b|\blook-?alike\b|\bdoppelg[aä]nger\b"),
 )
 _FICTION = (
-    ("fiction", r"\b(?:anime|manga|hentai|doujin(?:shi)?|cosplay(?:er|ing)?|fan-?art|fanfic|character|waifu|husbando"
-     r"|cartoon|comic|webtoon|video\s+game|game|genshin|honkai|pokemon|vtuber|original\s+character|oc|figurine)s?\b"),
+    (
+        "fiction",
+        r"\b(?:anime|manga|hentai|doujin(?:shi)?|cosplay(?:er|ing)?|fan-?art|fanfic|character|waifu|husbando"
+        r"|cartoon|comic|webtoon|video\s+game|game|genshin|honkai|pokemon|vtuber|original\s+character|oc|figurine)s?\b",
+    ),
 )
 # Relations that can be children: the minors detector owns age, this only leaves evidence.
 MINOR_RISK = re.compile(
     r"class-?mate|school-?mate|student|pupil|daughter|\bson\b|niece|nephew|babysitter|little (?:sister|brother)"
-    r"|\bkids?\b|\bchild\b|alumn[ao]|compañer[ao] de (?:clase|escuela)|sobrin[ao]|hij[ao]|colega de (?:classe|sala|escola)"
-    r"|filh[ao]|enteada|[ée]l[eè]ve|camarade de classe|ni[eè]ce|belle-fille|\bfille\b|mitschüler|schülerin|nichte|tochter",
+    r"|\bkids?\b|\bchild\b|alumn[ao]|compañer[ao] de (?:clase|escuela)|sobrin[ao]|hij[ao]"
+    r"|colega de (?:classe|sala|escola)|filh[ao]|enteada|[ée]l[eè]ve|camarade de classe|ni[eè]ce|belle-fille"
+    r"|\bfille\b|mitschüler|schülerin|nichte|tochter",
     _F,
 )
 _RELATIONS = tuple(("", p) for p in (_EN_MY, _ES_MY, _PT_MY, _FR_MY, _DE_MY))
@@ -174,7 +300,10 @@ _LABELS = {f"g{i}": label for i, (label, _) in enumerate(lp for _, patterns in _
 _PATTERNS, _PATTERNS_ANY_CASE = _compile(0), _compile(_F)
 _RELATION_WORD = re.compile(rf"\b(?:{_EN_RELATION})\b")
 #: "photo of" + a given name: the name is the subject of a photograph.
-PHOTO_OF = re.compile(r"\b(?:photo|photograph|picture|pic|pics|image|video|selfie|polaroid|snapshot|nudes?|foto|bild|imagen)\s+(?:of|de|von|du)\s+$", _F)
+PHOTO_OF = re.compile(
+    r"\b(?:photo|photograph|picture|pic|pics|image|video|selfie|polaroid|snapshot|nudes?|foto|bild|imagen)\s+(?:of|de|von|du)\s+$",
+    _F,
+)
 #: An artist or photographer credit earlier in the same clause: names after it are styles.
 ARTIST_CREDIT = re.compile(
     r"\b(?:by|artists?|style\s+of|styled\s+after|inspired\s+by|painted\s+by|photographed\s+by|shot\s+by"
@@ -203,7 +332,7 @@ def find_cues(text: str) -> list[Cue]:
 
 
 def _relation_term(matched: str) -> str:
-    """"my math teacher's daughter" -> "my teacher's daughter": relation words only, no filler."""
+    """ "my math teacher's daughter" -> "my teacher's daughter": relation words only, no filler."""
     if not matched.startswith("my "):
         return matched  # es/pt/fr/de: possessive + one relation word from the pattern's list
     words = [m.group() for m in _RELATION_WORD.finditer(matched)]

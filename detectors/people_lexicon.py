@@ -36,8 +36,8 @@ __all__ = [
     "Token",
     "TokenView",
     "fold_word",
-    "load_people",
     "lexicon_lines",
+    "load_people",
     "load_words",
     "tokenize",
 ]
@@ -145,7 +145,7 @@ class TokenView:
     @classmethod
     def of_text(cls, text: str) -> TokenView:
         tokens = tokenize(text)
-        joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in zip(tokens, tokens[1:])]
+        joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in zip(tokens, tokens[1:], strict=False)]
         return cls(tokens, joined=[*joined, False])
 
 

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from detectors.people_cues import ARTIST_CREDIT, HANDLE, PHOTO_OF, TITLE
 from detectors.errors import LexiconError
+from detectors.people_cues import ARTIST_CREDIT, HANDLE, PHOTO_OF, TITLE
 from detectors.people_lexicon import LEXICONS, Token, fold_word, lexicon_lines, load_words
 
 __all__ = ["NameFinder", "NameHit"]
@@ -96,14 +96,25 @@ class NameFinder:
             return NameHit(first.raw, first.start, first.end, "title")
         if first.fold not in self.given or len(first.fold) < 3 or first.fold in _TITLE_WORDS:
             return None
-        if following and _capitalised(first.raw) and self._surname(first.fold, following[0], _gap(text, first, following[0])):
+        if (
+            following
+            and _capitalised(first.raw)
+            and self._surname(first.fold, following[0], _gap(text, first, following[0]))
+        ):
             last = following[0]
             if len(following) > 1 and self._surname(first.fold, following[1], _gap(text, last, following[1])):
                 last = following[1]  # "Ana Lucía Ramírez": a second surname
             if _ARTWORK.match(text, last.end):  # "Olympia Dukakis by Manet": a work's title
                 return None
-            return NameHit(text[first.start : last.end], first.start, last.end, "pair", 3 if last is not following[0] else 2)
-        if following and _capitalised(first.raw) and not self.is_everyday(first.fold) and _initial(text, first, following[0]):
+            return NameHit(
+                text[first.start : last.end], first.start, last.end, "pair", 3 if last is not following[0] else 2
+            )
+        if (
+            following
+            and _capitalised(first.raw)
+            and not self.is_everyday(first.fold)
+            and _initial(text, first, following[0])
+        ):
             return NameHit(text[first.start : following[0].end + 1], first.start, following[0].end + 1, "pair", 2)
         if not PHOTO_OF.search(text, max(0, first.start - 24), first.start) or self.is_everyday(first.fold):
             return None
@@ -127,8 +138,13 @@ class NameFinder:
 
 
 def _initial(text: str, given: Token, token: Token) -> bool:
-    """"Ariana G." - a given name and a surname initial."""
-    return len(token.raw) == 1 and token.raw.isupper() and _gap(text, given, token) == " " and text[token.end : token.end + 1] == "."
+    """ "Ariana G." - a given name and a surname initial."""
+    return (
+        len(token.raw) == 1
+        and token.raw.isupper()
+        and _gap(text, given, token) == " "
+        and text[token.end : token.end + 1] == "."
+    )
 
 
 def _gap(text: str, left: Token, right: Token) -> str:
@@ -136,7 +152,7 @@ def _gap(text: str, left: Token, right: Token) -> str:
 
 
 def _capitalised(raw: str) -> bool:
-    """"Jessica", "McAdams", "O" - not "JESSICA" (shouting), not "jessica"."""
+    """ "Jessica", "McAdams", "O" - not "JESSICA" (shouting), not "jessica"."""
     return raw[:1].isupper() and (len(raw) == 1 or any(c.islower() for c in raw[1:]))
 
 

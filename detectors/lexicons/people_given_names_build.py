@@ -21,11 +21,36 @@ from anyascii import anyascii
 HERE = Path(__file__).parent
 # Scripts whose first names anyascii cannot romanise the way people spell them in Latin
 # prompts (kanji/hanzi readings, unvowelled abjads); their romanised lists are used instead.
-SKIP_LOCALES = ("ja_", "zh_", "ko_", "th_", "ar_", "fa_", "he_", "hi_", "bn_", "gu_", "mr_",
-                "ne_", "or_", "ta_", "si_", "hy_", "ka_", "ur_")
-ATTRS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
-         "first_romanized_names", "first_romanized_names_male", "first_romanized_names_female")
-CENSUS_FIRST_TOP = 1200   # per sex; the census tail is very rare spellings
+SKIP_LOCALES = (
+    "ja_",
+    "zh_",
+    "ko_",
+    "th_",
+    "ar_",
+    "fa_",
+    "he_",
+    "hi_",
+    "bn_",
+    "gu_",
+    "mr_",
+    "ne_",
+    "or_",
+    "ta_",
+    "si_",
+    "hy_",
+    "ka_",
+    "ur_",
+)
+ATTRS = (
+    "first_names",
+    "first_names_male",
+    "first_names_female",
+    "first_names_nonbinary",
+    "first_romanized_names",
+    "first_romanized_names_male",
+    "first_romanized_names_female",
+)
+CENSUS_FIRST_TOP = 1200  # per sex; the census tail is very rare spellings
 TOP_SURNAMES = 1000  # surnames so common they count even where they are English words
 SCOWL_NOTICE = """\
 # Copyright 2000-2011 by Kevin Atkinson
@@ -71,18 +96,33 @@ def main(faker_dir: str, names_dir: str, *scowl: str) -> None:
     common = sorted({w for w in words if w.isalpha() and w.islower() and len(w) >= 3})
     header = "# {what}. Built by people_given_names_build.py from {src}. One folded word a line.\n"
     (HERE / "people_given_names.txt").write_text(
-        header.format(what="version 1; given names, many languages",
-                      src="Faker 40.54.0 person providers (MIT) and US Census 1990 first names "
-                          "via names 0.3.0 (MIT; data public domain)") + "\n".join(given) + "\n")
+        header.format(
+            what="version 1; given names, many languages",
+            src="Faker 40.54.0 person providers (MIT) and US Census 1990 first names "
+            "via names 0.3.0 (MIT; data public domain)",
+        )
+        + "\n".join(given)
+        + "\n"
+    )
     (HERE / "people_common_words.txt").write_text(
-        header.format(what="version 1; common English words (lower-case entries only)",
-                      src="SCOWL size 35 via Debian wamerican-small and wbritish-small 2020.12.07 (permissive SCOWL "
-                          "notice: Copyright 2000-2011 Kevin Atkinson, use/copy/modify/distribute "
-                          "granted without fee)") + SCOWL_NOTICE + "\n".join(common) + "\n")
+        header.format(
+            what="version 1; common English words (lower-case entries only)",
+            src="SCOWL size 35 via Debian wamerican-small and wbritish-small 2020.12.07 (permissive SCOWL "
+            "notice: Copyright 2000-2011 Kevin Atkinson, use/copy/modify/distribute "
+            "granted without fee)",
+        )
+        + SCOWL_NOTICE
+        + "\n".join(common)
+        + "\n"
+    )
     (HERE / "people_surnames_top.txt").write_text(
-        header.format(what="version 1; the 1000 commonest US surnames",
-                      src="US Census 1990 via names 0.3.0 (MIT; data public domain)")
-        + "\n".join(sorted(top_surnames)) + "\n")
+        header.format(
+            what="version 1; the 1000 commonest US surnames",
+            src="US Census 1990 via names 0.3.0 (MIT; data public domain)",
+        )
+        + "\n".join(sorted(top_surnames))
+        + "\n"
+    )
     print(len(given), "given names;", len(common), "common words")
 
 
