@@ -86,7 +86,7 @@ class RealPersonDetector:
         )
         self.sexual = sexual or _sexual_level
         lists = "+".join(f"{name.split('.')[0]}.{v}" for name, v in self.index.versions.items())
-        self.version = f"{CODE_VERSION}+{lists}"
+        self.version = f"{CODE_VERSION}+{lists}+words.{self.names.digest}"
 
     def score(self, item: PromptInput) -> DetectorResult:
         prepared = prepare(item)

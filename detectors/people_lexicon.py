@@ -44,7 +44,7 @@ __all__ = [
 
 LEXICONS = Path(__file__).parent / "lexicons"
 _HEADER = "canonical\taliases"
-_VERSION = regex.compile(r"^#\s*.*\bversion\s+([\w.\-]+)", regex.IGNORECASE)
+_VERSION = regex.compile(r"^#\s*version:?\s+([\w.\-]+)", regex.IGNORECASE)
 # CJK and kana characters carry no spaces between words: each one is its own token, so a
 # name followed by a particle ("泰勒斯威夫特的") still ends on a token boundary.
 _TOKEN = regex.compile(

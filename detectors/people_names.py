@@ -10,6 +10,7 @@ a style is not a depicted person.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,13 @@ __all__ = ["NameFinder", "NameHit"]
 _NOT_PEOPLE_HANDLES = frozenset(
     "everyone here channel all artstation deviantart pixiv midjourney stablediffusion civitai "
     "twitter instagram tiktok youtube reddit discord admin mods moderators".split()
+)
+_WORD_LISTS = (
+    "people_given_names.txt",
+    "people_common_words.txt",
+    "people_surnames_top.txt",
+    "people_ambiguous.txt",
+    "people_not_persons.txt",
 )
 _MAX_GAP = 2  # characters allowed between the two words of a name (" ", ". ")
 # Words that start titled figures of history, myth and fiction ("Lady Godiva", "Saint Joan"),
@@ -48,11 +56,15 @@ class NameFinder:
     """Finds likely names; word lists load once from ``lexicons/`` (or the given folder)."""
 
     def __init__(self, folder: Path = LEXICONS) -> None:
-        self.given = load_words(folder / "people_given_names.txt")
-        self.common = load_words(folder / "people_common_words.txt")
-        self.surnames = load_words(folder / "people_surnames_top.txt")
-        self.ambiguous = load_words(folder / "people_ambiguous.txt")
+        given, common, surnames, ambiguous, _ = (folder / name for name in _WORD_LISTS)
+        self.given, self.common = load_words(given), load_words(common)
+        self.surnames, self.ambiguous = load_words(surnames), load_words(ambiguous)
         self.not_persons = _load_phrases(folder / "people_not_persons.txt")
+        # The word lists change behaviour as much as code: their digest goes into the version.
+        digest = hashlib.sha256()
+        for name in _WORD_LISTS:
+            digest.update((folder / name).read_bytes())
+        self.digest = digest.hexdigest()[:8]
 
     def is_everyday(self, word: str) -> bool:
         """A folded word that is more often something else than a name."""
