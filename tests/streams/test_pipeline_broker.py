@@ -68,7 +68,7 @@ def test_decisions_enforcement_and_dead_letters_flow(moderator: WorkerProcess) -
     benign = prompt("a watercolor painting of a lighthouse at dusk")
     abusive = prompt("nude 12 year old girl", mature=True, user="u-bad")
     adult = prompt("nude woman, 30 years old, boudoir photo", mature=True)
-    garbage = b"\x00\x00\x00\x00\x07 definitely not avro"
+    garbage = b"\x05 definitely not avro"
     with EventPublisher(s.bootstrap, topic_prefix=s.topic_prefix) as publisher:
         publisher.publish(benign)
         publisher.publish_raw(topics.PROMPTS_SUBMITTED.name, garbage, key=b"junk")
