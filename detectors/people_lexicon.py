@@ -145,7 +145,8 @@ class TokenView:
     @classmethod
     def of_text(cls, text: str) -> TokenView:
         tokens = tokenize(text)
-        joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in zip(tokens, tokens[1:], strict=False)]
+        pairs = zip(tokens, tokens[1:], strict=False)
+        joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in pairs]
         return cls(tokens, joined=[*joined, False])
 
 
