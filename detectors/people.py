@@ -26,8 +26,9 @@ import regex
 from detectors.base import Category, DetectorResult, Evidence, Field_, PromptInput
 from detectors.normalize import LEET_AMBIGUOUS, MAX_FIELD_CHARS, Normalized
 from detectors.people_cues import Cue, CueKind, find_cues
-from detectors.people_lexicon import IL_AS_ONE, LEXICONS, Match, PeopleIndex, Token, TokenView
+from detectors.people_lexicon import LEXICONS, Match, PeopleIndex
 from detectors.people_names import NameFinder, NameHit
+from detectors.people_tokens import IL_AS_ONE, Token, TokenView
 from detectors.prepared import PreparedPrompt, prepare
 from detectors.sexual import sexual_matches
 

@@ -1,9 +1,9 @@
-"""Name lists for the real-person detector: loading, folding, and the exact and fuzzy index.
+"""Name lists for the real-person detector: loading, and the exact and fuzzy name index.
 
-Names are compared as *token folds*: each word (or each CJK character) transliterated with
-``anyascii``, case-folded, kept to ``[a-z0-9]``. A name matches when its folds, concatenated,
-equal a run of whole tokens in the text, so spacing tricks (``T a y l o r``, ``taylor_swift``,
-``TaylorSwift``) and scripts (``Тейлор Свифт`` -> ``teylorsvift``) meet the same key.
+Names are compared as token folds (``detectors.people_tokens``): a name matches when its
+folds, concatenated, equal a run of whole tokens in the text, so spacing tricks
+(``T a y l o r``, ``taylor_swift``, ``TaylorSwift``) and scripts (``Тейлор Свифт`` ->
+``teylorsvift``) meet the same key.
 
     >>> index = PeopleIndex.load([Path("people_public.tsv")])          # doctest: +SKIP
     >>> [m.alias for m in index.exact(TokenView.of_text("pics of Taylor Swift"))]  # doctest: +SKIP
@@ -15,49 +15,22 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
 import regex
-from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from detectors.errors import LexiconError
+from detectors.people_tokens import IL_AS_ONE, Token, TokenView, fold_word, tokenize
 
-__all__ = [
-    "IL_AS_ONE",
-    "LEXICONS",
-    "Alias",
-    "Match",
-    "PeopleIndex",
-    "Person",
-    "Token",
-    "TokenView",
-    "fold_word",
-    "lexicon_lines",
-    "load_people",
-    "load_words",
-    "tokenize",
-]
+__all__ = ["LEXICONS", "Alias", "Match", "PeopleIndex", "Person", "lexicon_lines", "load_people", "load_words"]
 
 LEXICONS = Path(__file__).parent / "lexicons"
 _HEADER = "canonical\taliases"
 _VERSION = regex.compile(r"^#\s*version:?\s+([\w.\-]+)", regex.IGNORECASE)
-# CJK and kana characters carry no spaces between words: each one is its own token, so a
-# name followed by a particle ("泰勒斯威夫特的") still ends on a token boundary.
-_TOKEN = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[[\p{L}\p{M}\p{N}\p{Cf}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]]+",
-    regex.VERSION1,
-)
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-_NOT_ALNUM = regex.compile(r"[^a-z0-9]+")
-_INVISIBLE = regex.compile(r"\p{Cf}+")
-# What may stand between two words of one name: "Taylor Swift", "Taylor-Swift", "T. Swift".
-_NAME_GAP = regex.compile(r"[\s._\-'’·・*#]{0,3}")  # (* and #: a masked letter, "J*nna")
-#: The shared normaliser writes an ambiguous leet "1" (i or l) as "1"; so do leet keys.
-IL_AS_ONE = str.maketrans("il", "11")
 # Fuzzy matching: how many edits (OSA: insert, delete, substitute, swap) a name of a given
 # length may carry. Short names get none: "halsey" one edit from "hailey" is another person.
 _MIN_FUZZY_LEN = 6
@@ -85,69 +58,11 @@ class Alias:
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
-    start: int  # span in the original text
-    end: int
-    raw: str
-    fold: str
-    cjk: bool
-
-
-@dataclass(frozen=True, slots=True)
 class Match:
     alias: Alias
     first: int  # token indices in the view, inclusive
     last: int
     edits: int = 0  # 0 for exact matches
-
-
-def fold_word(word: str) -> str:
-    """One word as the index compares it: ``"Beyoncé"`` -> ``"beyonce"``."""
-    if word.isascii():
-        return _NOT_ALNUM.sub("", word.lower())
-    word = unicodedata.normalize("NFKC", _INVISIBLE.sub("", word))
-    return _NOT_ALNUM.sub("", anyascii(word).casefold())
-
-
-def tokenize(text: str) -> list[Token]:
-    """Word tokens of ``text`` with their spans; tokens that fold to nothing are dropped."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        raw = m.group()
-        folded = fold_word(raw)
-        if folded:
-            out.append(Token(m.start(), m.end(), raw, folded, bool(_CJK.match(raw))))
-    return out
-
-
-@dataclass(slots=True)
-class TokenView:
-    """A text as tokens plus the concatenated folds (``key``) the automaton runs over."""
-
-    tokens: list[Token]
-    key: str = ""
-    at_start: dict[int, int] = field(default_factory=dict)  # key offset -> token index
-    at_end: dict[int, int] = field(default_factory=dict)
-    #: joined[i]: token i and i+1 may be one name (no comma, bracket or line between them).
-    joined: list[bool] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        parts, offset = [], 0
-        for i, token in enumerate(self.tokens):
-            self.at_start[offset] = i
-            parts.append(token.fold)
-            offset += len(token.fold)
-            self.at_end[offset] = i
-        self.key = "".join(parts)
-        if not self.joined:
-            self.joined = [True] * len(self.tokens)
-
-    @classmethod
-    def of_text(cls, text: str) -> TokenView:
-        tokens = tokenize(text)
-        pairs = zip(tokens, tokens[1:], strict=False)
-        joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in pairs]
-        return cls(tokens, joined=[*joined, False])
 
 
 def load_words(path: Path) -> frozenset[str]:

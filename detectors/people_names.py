@@ -17,7 +17,8 @@ from pathlib import Path
 
 from detectors.errors import LexiconError
 from detectors.people_cues import ARTIST_CREDIT, HANDLE, PHOTO_OF, TITLE
-from detectors.people_lexicon import LEXICONS, Token, fold_word, lexicon_lines, load_words
+from detectors.people_lexicon import LEXICONS, lexicon_lines, load_words
+from detectors.people_tokens import Token, fold_word
 
 __all__ = ["NameFinder", "NameHit"]
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from detectors.base import Category, DetectorResult, PromptInput
 from detectors.errors import LexiconError
 from detectors.people import RealPersonDetector
-from detectors.people_lexicon import LEXICONS, PeopleIndex, TokenView, load_people
+from detectors.people_lexicon import LEXICONS, PeopleIndex, load_people
+from detectors.people_tokens import TokenView
 
 BLOCK = 0.9  # what a block-level sexual/real_person score must reach
 REVIEW = 0.5  # policy's review band starts here

@@ -1,0 +1,93 @@
+"""Words as the real-person detector compares them: tokens with spans, folded to ``[a-z0-9]``.
+
+Each word (or each CJK character) is transliterated with ``anyascii``, case-folded and kept to
+``[a-z0-9]``. A ``TokenView`` concatenates the folds into one ``key`` for the Aho-Corasick
+automaton and remembers where each token starts and ends in it, so a match can be checked to
+cover whole tokens: ``T a y l o r``, ``taylor_swift``, ``TaylorSwift`` and ``Тейлор Свифт``
+all meet the same keys.
+
+    >>> TokenView.of_text("T a y l o r  Swift!").key
+    'taylorswift'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+from anyascii import anyascii
+
+__all__ = ["IL_AS_ONE", "Token", "TokenView", "fold_word", "tokenize"]
+
+# CJK and kana characters carry no spaces between words: each one is its own token, so a
+# name followed by a particle ("泰勒斯威夫特的") still ends on a token boundary.
+_TOKEN = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[[\p{L}\p{M}\p{N}\p{Cf}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]]+",
+    regex.VERSION1,
+)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_NOT_ALNUM = regex.compile(r"[^a-z0-9]+")
+_INVISIBLE = regex.compile(r"\p{Cf}+")
+# What may stand between two words of one name: "Taylor Swift", "Taylor-Swift", "T. Swift".
+_NAME_GAP = regex.compile(r"[\s._\-'’·・*#]{0,3}")  # (* and #: a masked letter, "J*nna")
+#: The shared normaliser writes an ambiguous leet "1" (i or l) as "1"; so do leet keys.
+IL_AS_ONE = str.maketrans("il", "11")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int  # span in the original text
+    end: int
+    raw: str
+    fold: str
+    cjk: bool
+
+
+def fold_word(word: str) -> str:
+    """One word as the index compares it: ``"Beyoncé"`` -> ``"beyonce"``."""
+    if word.isascii():
+        return _NOT_ALNUM.sub("", word.lower())
+    word = unicodedata.normalize("NFKC", _INVISIBLE.sub("", word))
+    return _NOT_ALNUM.sub("", anyascii(word).casefold())
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of ``text`` with their spans; tokens that fold to nothing are dropped."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        folded = fold_word(raw)
+        if folded:
+            out.append(Token(m.start(), m.end(), raw, folded, bool(_CJK.match(raw))))
+    return out
+
+
+@dataclass(slots=True)
+class TokenView:
+    """A text as tokens plus the concatenated folds (``key``) the automaton runs over."""
+
+    tokens: list[Token]
+    key: str = ""
+    at_start: dict[int, int] = field(default_factory=dict)  # key offset -> token index
+    at_end: dict[int, int] = field(default_factory=dict)
+    #: joined[i]: token i and i+1 may be one name (no comma, bracket or line between them).
+    joined: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        parts, offset = [], 0
+        for i, token in enumerate(self.tokens):
+            self.at_start[offset] = i
+            parts.append(token.fold)
+            offset += len(token.fold)
+            self.at_end[offset] = i
+        self.key = "".join(parts)
+        if not self.joined:
+            self.joined = [True] * len(self.tokens)
+
+    @classmethod
+    def of_text(cls, text: str) -> TokenView:
+        tokens = tokenize(text)
+        pairs = zip(tokens, tokens[1:], strict=False)
+        joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in pairs]
+        return cls(tokens, joined=[*joined, False])
