@@ -9,8 +9,8 @@
   report P(age < 18), not only a rounded age.
 
 Run-time state (the gallery) lives in ``FaceGallery``; ``analyse`` touches none of it and is
-safe to run in a process pool. Known limits: frontal faces of roughly 80 px and up at the
-detection scale; the age model was not evaluated here on minors (the repository holds no
+safe to run in a process pool. Known limits: HOG finds frontal faces of roughly 80 px and up at
+the detection scale (images are scaled to a longer side of 768-1024 px for detection); the age model was not evaluated here on minors (the repository holds no
 images of children), so calibrate ``minor_threshold`` on a licensed evaluation set.
 """
 
@@ -127,9 +127,9 @@ class FaceObservation:
 
 
 class FaceEncoder:
-    """dlib detection (at most ``detect_max_side`` px), 5-point alignment and 128-d encodings."""
+    """dlib HOG detection, 5-point alignment and 128-d encodings."""
 
-    def __init__(self, *, detect_max_side: int = 1024, upsample: int = 0):
+    def __init__(self, *, detect_min_side: int = 768, detect_max_side: int = 1024, upsample: int = 0):
         models = package_dir("face_recognition_models") / "models"
         try:
             self._detector = dlib.get_frontal_face_detector()
@@ -137,14 +137,20 @@ class FaceEncoder:
             self._resnet = dlib.face_recognition_model_v1(str(models / "dlib_face_recognition_resnet_model_v1.dat"))
         except RuntimeError as exc:
             raise DetectorError(f"cannot load dlib face models from {models.name} ({exc})") from exc
-        self.detect_max_side, self.upsample = detect_max_side, upsample
+        self.detect_min_side, self.detect_max_side, self.upsample = detect_min_side, detect_max_side, upsample
         self.model = f"dlib-{dlib.__version__}+resnet_v1"
-        self.version = f"{self.model}+hog(max_side={detect_max_side},up={upsample})"
+        self.version = f"{self.model}+hog({detect_min_side}-{detect_max_side}px,up={upsample})"
 
     def detect(self, pixels: Pixels) -> list[dlib.full_object_detection]:
-        """Landmarked faces in source-image coordinates, largest first."""
+        """Landmarked faces in source-image coordinates, largest first.
+
+        Detection runs with the longer side scaled into [min_side, max_side]: HOG finds faces of
+        about 80 px and up, so small images are enlarged (faces of ~50 px in a 512 px image)
+        and large ones reduced to bound the cost.
+        """
         image, array = pixels.image, pixels.array
-        scale = min(1.0, self.detect_max_side / max(image.size))
+        longest = max(image.size)
+        scale = min(1.0, self.detect_max_side / longest) if longest >= self.detect_min_side else self.detect_min_side / longest
         small = array if scale == 1.0 else np.asarray(
             image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                          Image.Resampling.BILINEAR))
