@@ -21,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 topics_app = typer.Typer(help="Manage modstream's Kafka topics.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
@@ -161,7 +162,13 @@ def score(
 
 
 def main() -> None:
-    app()
+    from schemas.errors import ModstreamError
+
+    try:
+        app()
+    except ModstreamError as exc:  # our own errors are for people: no traceback
+        err.print(f"[red]modstream: {type(exc).__name__}:[/] {exc}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from datetime import UTC, datetime
 from importlib import resources
@@ -81,20 +79,22 @@ def show(console: Console, event: object) -> None:
     stamp = datetime.now().strftime("%H:%M:%S")
     if isinstance(event, ModerationDecision):
         action = event.action.value
-        reasons = "; ".join(event.reasons)[:110]
         console.print(
             f"{stamp}  {event.request_id:12} {event.user_id:8} [{STYLE[action]}]{action:6}[/] "
-            f"{escape(','.join(event.categories) or '-'):28} {escape(reasons)}"
+            f"{escape(','.join(event.categories) or '-'):20} {escape('; '.join(event.reasons))}",
+            no_wrap=True, overflow="ellipsis",
         )
     elif isinstance(event, DeadLetter):
         console.print(f"{stamp}  [magenta]dead letter[/] {event.source_topic}@{event.source_offset} "
-                      f"stage={event.stage} {event.error_type}: {escape(event.error[:80])}")
+                      f"stage={event.stage} {event.error_type}: {escape(event.error)}",
+                      no_wrap=True, overflow="ellipsis")
 
 
 def run_dev(settings: Settings, *, rate: float, count: int, port: int | None, bad_every: int) -> int:
     """Runs until Ctrl-C, or until ``count`` decisions were shown; returns an exit code."""
     console = Console(highlight=False)
     data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
     with EmbeddedBroker(port=port, log_path=data_dir / "broker.log").start() as broker:
         s = settings.model_copy(update={"broker": broker.bootstrap})
         create_topics(s.bootstrap, topics.specs(s))
@@ -104,7 +104,7 @@ def run_dev(settings: Settings, *, rate: float, count: int, port: int | None, ba
         shown = 0
         try:
             traffic.start()
-            console.print(f"{'time':9} {'request':12} {'user':8} {'action':6} {'categories':28} reasons")
+            console.print(f"{'time':9} {'request':12} {'user':8} {'action':6} {'categories':20} reasons")
             names = [topics.MODERATION_DECISIONS.name, topics.DEADLETTER.name]
             with Subscriber(s.bootstrap, names, topic_prefix=s.topic_prefix, from_beginning=True) as sub:
                 while not count or shown < count:
