@@ -258,6 +258,6 @@ def _automaton(keys: dict[str, list[int]]) -> ahocorasick.Automaton:
 def _fits(alias: Alias, tokens: list[Token]) -> bool:
     """Short aliases must match as many tokens as they have (``"s i a"`` is not Sia), and CJK
     aliases only CJK text (pinyin "mei xi" is a person's name, not 梅西)."""
-    if alias.cjk != tokens[0].cjk:
+    if alias.cjk != any(t.cjk for t in tokens):
         return False
     return len(alias.key) >= 6 or len(tokens) == alias.tokens

@@ -328,6 +328,17 @@ def test_shipped_public_list_is_versioned_and_sized() -> None:
         assert sample in scripts
 
 
+def test_every_listed_alias_finds_its_person() -> None:
+    missed = []
+    for alias in detector().index.aliases:
+        person = detector().index.people[alias.person].canonical
+        result = run(f"{alias.text}, nude")
+        floor = REVIEW if alias.ambiguous else BLOCK
+        if person not in {e.term for e in result.evidence} or result.scores.get(SEXUAL, 0.0) < floor:
+            missed.append(alias.text)
+    assert missed == []
+
+
 def test_index_matches_whole_tokens_only() -> None:
     index = PeopleIndex.load([LEXICONS / "people_public.tsv"])
     assert [m.alias.key for m in index.exact(TokenView.of_text("emma watson"))] == ["emmawatson"]
