@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 from dataclasses import dataclass
 from importlib.metadata import version as dist_version
 from pathlib import Path
@@ -127,7 +128,11 @@ class FaceObservation:
 
 
 class FaceEncoder:
-    """dlib HOG detection, 5-point alignment and 128-d encodings."""
+    """dlib HOG detection, 5-point alignment and 128-d encodings.
+
+    Thread-safe by a lock: dlib's detector and networks keep per-call scratch state (two
+    threads sharing them mix up their faces), and they hold the GIL anyway.
+    """
 
     def __init__(self, *, detect_min_side: int = 768, detect_max_side: int = 1024, upsample: int = 0):
         models = package_dir("face_recognition_models") / "models"
@@ -137,6 +142,7 @@ class FaceEncoder:
             self._resnet = dlib.face_recognition_model_v1(str(models / "dlib_face_recognition_resnet_model_v1.dat"))
         except RuntimeError as exc:
             raise DetectorError(f"cannot load dlib face models from {models.name} ({exc})") from exc
+        self._lock = threading.Lock()
         self.detect_min_side, self.detect_max_side, self.upsample = detect_min_side, detect_max_side, upsample
         self.model = f"dlib-{dlib.__version__}+resnet_v1"
         self.version = f"{self.model}+hog({detect_min_side}-{detect_max_side}px,up={upsample})"
@@ -154,13 +160,16 @@ class FaceEncoder:
         small = array if scale == 1.0 else np.asarray(
             image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                          Image.Resampling.BILINEAR))
-        rects = [dlib.rectangle(*(round(v / scale) for v in (r.left(), r.top(), r.right(), r.bottom())))
-                 for r in self._detector(small, self.upsample)]
-        rects.sort(key=lambda r: r.area(), reverse=True)
-        return [self._landmarks(array, r) for r in rects]
+        with self._lock:
+            found = self._detector(small, self.upsample)
+            rects = [dlib.rectangle(*(round(v / scale) for v in (r.left(), r.top(), r.right(), r.bottom())))
+                     for r in found]
+            rects.sort(key=lambda r: r.area(), reverse=True)
+            return [self._landmarks(array, r) for r in rects]
 
     def encode(self, array: np.ndarray, shape: dlib.full_object_detection) -> np.ndarray:
-        return np.asarray(self._resnet.compute_face_descriptor(array, shape), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._resnet.compute_face_descriptor(array, shape), dtype=np.float32)
 
     def encode_largest(self, pixels: Pixels) -> np.ndarray | None:
         shapes = self.detect(pixels)
