@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
 
     escalation_policy: Path | None = Field(None, description="Escalation policy TOML (default: ops/escalation.toml)")
-    store: str = Field("memory://", description="faust table store: memory:// or rocksdb://")
+    store: str = Field("rocksdb://", description="faust table store: rocksdb:// (persistent) or memory://")
     data_dir: Path = Field(Path("var"), description="Worker state and logs")
     metrics_port: int | None = Field(None, description="Serve Prometheus metrics on this port")
     log_level: Literal["debug", "info", "warning", "error"] = "info"

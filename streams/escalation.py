@@ -35,6 +35,8 @@ class _Strict(BaseModel):
 class Rung(_Strict):
     action: Literal["warn", "throttle", "human_review", "suspend", "ban"]
     points: float = Field(gt=0)
+    #: Count only strikes a human upheld: automation may suspend, a ban needs a person.
+    confirmed_only: bool = False
 
 
 class WindowRule(_Strict):
@@ -121,12 +123,13 @@ class Planned(_Strict):
     reverses: str | None = None
 
 
-def points(policy: EscalationPolicy, state: UserState, now: datetime) -> float:
+def points(policy: EscalationPolicy, state: UserState, now: datetime, *, confirmed_only: bool = False) -> float:
     """Decayed strike points: each strike halves every ``half_life_days``."""
     total = 0.0
     for strike in state.strikes:
         age_days = max((now - strike.at).total_seconds(), 0.0) / 86400
-        if strike.status != "overturned" and age_days <= policy.strike_expiry_days:
+        counted = strike.status == "upheld" if confirmed_only else strike.status != "overturned"
+        if counted and age_days <= policy.strike_expiry_days:
             total += strike.weight * 0.5 ** (age_days / policy.half_life_days)
     return total
 
@@ -217,8 +220,9 @@ def apply(policy: EscalationPolicy, state: UserState, signal: UserSignal) -> tup
             state = state.model_copy(update={"hotline_at": now})
 
     target, total = -1, points(policy, state, now)
+    confirmed = points(policy, state, now, confirmed_only=True)
     for rung in policy.ladder:
-        if total >= rung.points:
+        if (confirmed if rung.confirmed_only else total) >= rung.points:
             target = max(target, LADDER_ORDER.index(rung.action))
     for rule in policy.windows:
         count = sum(n for (_, cat), n in window_counts(state, now, rule.window_minutes).items() if cat == rule.category)

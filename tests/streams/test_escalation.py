@@ -43,7 +43,14 @@ def test_high_confidence_minors_suspends_and_reports_once_whatever_the_history()
     state, kinds = run(*(signal(i, "sexual/minors", minutes=i) for i in range(5)))
     assert kinds.count("hotline_report") == 1
     assert kinds.count("suspend") == 1
-    assert "ban" in kinds  # five of them pass the ban threshold too
+    assert "ban" not in kinds  # a ban needs strikes a human upheld
+
+
+def test_upheld_strikes_can_ban() -> None:
+    state, _ = run(signal(1, "sexual/minors", decision="d-1"), signal(2, "sexual/minors", decision="d-2"))
+    for n, d in ((3, "d-1"), (4, "d-2")):
+        state, plans = apply(POLICY, state, signal(n, "sexual/minors", kind=SignalKind.review_upheld, decision=d))
+    assert [i.kind.value for i in state.issued][-1] == "ban"
 
 
 def test_low_confidence_minors_climbs_the_ladder_without_a_hotline_report() -> None:
