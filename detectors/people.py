@@ -248,20 +248,15 @@ def _all_cues(prompt: str, norm: Normalized) -> list[Cue]:
 
 def _secondary_views(norm: Normalized, primary: str) -> list[tuple[TokenView, bool]]:
     """The shared normaliser's Latin views (confusables, joined letters, leet) as token views;
-    a view whose key adds nothing to the ``primary`` key is skipped before tokens are built."""
+    a view whose key adds nothing to the ``primary`` key is skipped."""
     out, seen = [], {primary}
     for view in norm.latin:
         leet = LEET_AMBIGUOUS in view
-        key = "".join(_ASCII_WORD.findall(view))
-        key = key.translate(IL_AS_ONE) if leet else key
-        if key in seen:
-            continue
-        seen.add(key)
-        words = [
-            Token(m.start(), m.end(), m.group(), m.group().translate(IL_AS_ONE) if leet else m.group(), False)
-            for m in _ASCII_WORD.finditer(view)
-        ]
-        out.append((TokenView(words), leet))
+        words = _ASCII_WORD.findall(view.translate(IL_AS_ONE) if leet else view)
+        key = "".join(words)
+        if key not in seen:
+            seen.add(key)
+            out.append((TokenView.of_folds(words), leet))
     return out
 
 

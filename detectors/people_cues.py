@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+import ahocorasick
+
 __all__ = ["ARTIST_CREDIT", "HANDLE", "MINOR_RISK", "PHOTO_OF", "TITLE", "Cue", "CueKind", "find_cues"]
 
 # Patterns are written lower-case and run on the lower-cased prompt: plain ``re`` without
@@ -277,9 +279,79 @@ MINOR_RISK = re.compile(
     r"|\bfille\b|mitschüler|schülerin|nichte|tochter",
     _F,
 )
-_RELATIONS = tuple(("", p) for p in (_EN_MY, _ES_MY, _PT_MY, _FR_MY, _DE_MY))
+# Substrings at least one of which a pattern's match must contain: an Aho-Corasick pass over
+# the lower-cased text picks the few patterns worth running (most prompts hold none of them).
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "ex-partner": ("ex", "revenge"),
+    "a photo the user took": ("took", "have", "got", "found", "saved"),
+    "her social media": ("her", "his", "their"),
+    "use this photo": ("use",),
+    "supplied photo": ("this", "these", "attached", "uploaded", "provided"),
+    "person from a real place": (
+        "girl",
+        "g1rl",
+        "g!rl",
+        "woman",
+        "lady",
+        "guy",
+        "man",
+        "barista",
+        "cashier",
+        "waitress",
+        "waiter",
+        "nurse",
+        "receptionist",
+    ),
+    "from my workplace or street": ("from", "next", "down"),
+    "local presenter": ("weather", "news", "anchor", "tv", "reporter"),
+    "someone the user knows": ("know",),
+    "photo of her (es/pt/fr/de)": ("foto", "su ", "do instagram", "son ", "ihrem"),
+    "deepfake": ("deep",),
+    "face swap": ("face", "swap"),
+    "img2img": ("img2img",),
+    "same face": ("face",),
+    "nudify": ("nudif", "deep", "clothe", "cloths", "undress"),
+    "undress request": ("undress", "make", "remove", "take", "ray", "through"),
+    "make this photo nsfw": ("make", "version"),
+    "undress request (es/pt/fr/de)": ("desn", "quit", "roupa", "deix", "shabill", "mets", "enl", "zieh", "mach"),
+    "real person": ("real", "irl", "look"),
+    "leaked": ("leak", "vazad", "filtrad"),
+    "photo of": ("photo", "picture", "pic", "image", "video", "selfie", "polaroid", "snapshot", "nude", "foto"),
+    "candid": ("candid", "hidden", "spy", "selfie"),
+    "social media": ("instagram", "tiktok", "snapchat", "onlyfans"),
+    "lookalike": ("look", "doppelg"),
+    "fiction": (
+        "anime",
+        "manga",
+        "hentai",
+        "doujin",
+        "cosplay",
+        "fan",
+        "character",
+        "waifu",
+        "husbando",
+        "cartoon",
+        "comic",
+        "webtoon",
+        "game",
+        "genshin",
+        "honkai",
+        "pokemon",
+        "vtuber",
+        "original",
+        "oc",
+        "figurine",
+    ),
+}
+_RELATIONS = (
+    ("", ("my ",), _EN_MY),
+    ("", ("mi ", "mis "), _ES_MY),
+    ("", ("minha ", "meu "), _PT_MY),
+    ("", ("ma ", "mon "), _FR_MY),
+    ("", ("mein",), _DE_MY),
+)
 _KINDS = (
-    (CueKind.PRIVATE, (*_RELATIONS, *_SOURCE)),
+    (CueKind.PRIVATE, _SOURCE),
     (CueKind.TOOL, _TOOL),
     (CueKind.UNDRESS, _UNDRESS),
     (CueKind.STRONG, _STRONG),
@@ -287,17 +359,34 @@ _KINDS = (
 )
 
 
-def _compile(flags: int) -> tuple[tuple[CueKind, re.Pattern[str]], ...]:
-    """One alternation per kind; pattern ``i`` overall is the named group ``g<i>``."""
-    out, n = [], 0
-    for kind, patterns in _KINDS:
-        out.append((kind, re.compile("|".join(f"(?P<g{n + i}>{p})" for i, (_, p) in enumerate(patterns)), flags)))
-        n += len(patterns)
-    return tuple(out)
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    kind: CueKind
+    label: str  # evidence term; "" for relations (the relation words are the term)
+    lower: re.Pattern[str]  # run on the lower-cased text
+    any_case: re.Pattern[str]  # run on the text itself when lower-casing moves offsets ("İ")
 
 
-_LABELS = {f"g{i}": label for i, (label, _) in enumerate(lp for _, patterns in _KINDS for lp in patterns)}
-_PATTERNS, _PATTERNS_ANY_CASE = _compile(0), _compile(_F)
+_ALL = (
+    *(_Pattern(CueKind.PRIVATE, label, re.compile(p), re.compile(p, _F)) for label, _, p in _RELATIONS),
+    *(_Pattern(kind, label, re.compile(p), re.compile(p, _F)) for kind, ps in _KINDS for label, p in ps),
+)
+
+
+def _trigger_automaton() -> ahocorasick.Automaton:
+    owners: dict[str, set[int]] = {}
+    triggers = [ts for _, ts, _ in _RELATIONS] + [_TRIGGERS[label] for _, ps in _KINDS for label, _ in ps]
+    for i, words in enumerate(triggers):
+        for word in words:
+            owners.setdefault(word, set()).add(i)
+    automaton = ahocorasick.Automaton()
+    for word, ids in owners.items():
+        automaton.add_word(word, tuple(sorted(ids)))
+    automaton.make_automaton()
+    return automaton
+
+
+_AUTOMATON = _trigger_automaton()
 _RELATION_WORD = re.compile(rf"\b(?:{_EN_RELATION})\b")
 #: "photo of" + a given name: the name is the subject of a photograph.
 PHOTO_OF = re.compile(
@@ -317,17 +406,17 @@ HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_
 
 
 def find_cues(text: str) -> list[Cue]:
-    """Every cue in ``text`` (the prompt as written), in order, each once."""
-    out = []
+    """Every cue in ``text`` (the prompt as written), in order."""
     lower = text.lower()
-    # Lower-casing keeps offsets except for a few letters ("İ"); then match case-insensitively.
-    patterns, subject = (_PATTERNS, lower) if len(lower) == len(text) else (_PATTERNS_ANY_CASE, text)
-    for kind, pattern in patterns:
-        for m in pattern.finditer(subject):
-            text_matched = m.group().lower()
-            risk = kind is CueKind.PRIVATE and MINOR_RISK.search(text_matched) is not None
-            term = _LABELS[m.lastgroup or ""] or _relation_term(text_matched)
-            out.append(Cue(kind, term, m.start(), m.end(), risk))
+    same_offsets = len(lower) == len(text)  # lower-casing keeps offsets but for a few letters
+    wanted = sorted({i for _, ids in _AUTOMATON.iter(lower) for i in ids})
+    out = []
+    for pattern in (_ALL[i] for i in wanted):
+        regex_, subject = (pattern.lower, lower) if same_offsets else (pattern.any_case, text)
+        for m in regex_.finditer(subject):
+            matched = m.group().lower()
+            risk = pattern.kind is CueKind.PRIVATE and MINOR_RISK.search(matched) is not None
+            out.append(Cue(pattern.kind, pattern.label or _relation_term(matched), m.start(), m.end(), risk))
     return sorted(out, key=lambda c: c.start or 0)
 
 

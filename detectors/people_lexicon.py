@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from detectors.errors import LexiconError
-from detectors.people_tokens import IL_AS_ONE, Token, TokenView, fold_word, tokenize
+from detectors.people_tokens import IL_AS_ONE, TokenView, fold_word, tokenize
 
 __all__ = ["LEXICONS", "Alias", "Match", "PeopleIndex", "Person", "lexicon_lines", "load_people", "load_words"]
 
@@ -35,6 +35,11 @@ _VERSION = regex.compile(r"^#\s*version:?\s+([\w.\-]+)", regex.IGNORECASE)
 # length may carry. Short names get none: "halsey" one edit from "hailey" is another person.
 _MIN_FUZZY_LEN = 6
 _MAX_FUZZY_LEN = 40
+
+
+# Words that never start a name: fuzzy runs starting with them are not tried.
+_MEMO_SIZE = 100_000  # fuzzy lookups remembered per index (~10 MB at most)
+_STOP = frozenset("a an and as at by for from in into is it of on or the to with".split())
 
 
 def _edits_allowed(length: int) -> int:
@@ -149,6 +154,8 @@ class PeopleIndex:
                 fuzzy[alias.key[:1]].append(alias)
         # Per first-letter bucket: the aliases and their keys, for rapidfuzz's C loop.
         self._fuzzy = {prefix: (bucket, [a.key for a in bucket]) for prefix, bucket in fuzzy.items()}
+        self._shapes: dict[tuple[str, int, int], tuple[list[Alias], list[str]] | None] = {}
+        self._memo: dict[str, tuple[Alias, int] | None] = {}
         self.by_key = {key: [aliases[i] for i in ids] for key, ids in by_key.items()}
 
     @classmethod
@@ -192,7 +199,7 @@ class PeopleIndex:
             for i in ids:
                 alias = self.aliases[i]
                 first = view.at_start.get(end + 1 - len(alias.key))  # leet keys keep the length
-                if first is None or not _fits(alias, view.tokens[first : last + 1]):
+                if first is None or not _fits(alias, view, first, last):
                     continue
                 out.append(Match(alias, first, last))
         return out
@@ -212,38 +219,51 @@ class PeopleIndex:
         (``is_word``), and never runs ``plausible_name`` says are someone's real name.
         """
         out: list[Match] = []
-        tokens = view.tokens[:max_tokens]
-        for first in range(len(tokens)):
-            if first in skip or tokens[first].cjk or tokens[first].fold[:1] not in self._fuzzy:
+        folds = view.folds[:max_tokens]
+        for first, head in enumerate(folds):
+            if first in skip or view.cjk[first] or head in _STOP or head[:1] not in self._fuzzy:
                 continue
             key, words = "", True
-            for last in range(first, min(first + 3, len(tokens))):
-                if last in skip or tokens[last].cjk or (last > first and not view.joined[last - 1]):
+            for last in range(first, min(first + 3, len(folds))):
+                if last in skip or view.cjk[last] or (last > first and not view.joined[last - 1]):
                     break
-                key += tokens[last].fold
-                words = words and is_word(tokens[last].fold)
+                fold = folds[last]
+                key += fold
+                words = words and (len(fold) <= 2 or fold.isdigit() or is_word(fold))
                 if len(key) > _MAX_FUZZY_LEN:
                     break
                 if words:  # "red dress", "film still": every word a word, no misspelt name
                     continue
-                match = self._closest(key, first, last)
-                if match and not plausible_name([t.fold for t in tokens[first : last + 1]]):
-                    out.append(match)
+                found = self._closest(key)
+                if found and not plausible_name(folds[first : last + 1]):
+                    out.append(Match(found[0], first, last, found[1]))
                     break
         return out
 
-    def _closest(self, key: str, first: int, last: int) -> Match | None:
+    def _closest(self, key: str) -> tuple[Alias, int] | None:
+        """The nearest alias to ``key`` within its edit budget, memoised: prompts reuse their
+        vocabulary ("artstation", "greg rutkowski"), so most lookups are repeats."""
+        if key in self._memo:
+            return self._memo[key]
         budget = _edits_allowed(len(key))
-        bucket = self._fuzzy.get(key[:1]) if budget else None
-        if bucket is None:
-            return None
-        best = process.extractOne(key, bucket[1], scorer=OSA.distance, score_cutoff=budget)
-        if best is None or best[1] == 0:
-            return None
-        alias = bucket[0][best[2]]
-        if best[1] > _edits_allowed(len(alias.key)):  # the listed name is the shorter one
-            return None
-        return Match(alias, first, last, int(best[1]))
+        bucket = self._bucket(key[:1], len(key), budget) if budget else None
+        best = process.extractOne(key, bucket[1], scorer=OSA.distance, score_cutoff=budget) if bucket else None
+        found = None
+        if bucket and best is not None and 0 < best[1] <= _edits_allowed(len(bucket[0][best[2]].key)):
+            found = (bucket[0][best[2]], int(best[1]))  # (the budget of the shorter name rules)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
+
+    def _bucket(self, letter: str, length: int, budget: int) -> tuple[list[Alias], list[str]] | None:
+        """Aliases starting with ``letter`` whose length is within ``budget`` of ``length``
+        (an edit distance is at least the length difference); built once per shape."""
+        shape = (letter, length, budget)
+        if shape not in self._shapes:
+            aliases = [a for a in self._fuzzy.get(letter, ((), ()))[0] if abs(len(a.key) - length) <= budget]
+            self._shapes[shape] = (aliases, [a.key for a in aliases]) if aliases else None
+        return self._shapes[shape]
 
 
 def _automaton(keys: dict[str, list[int]]) -> ahocorasick.Automaton:
@@ -255,9 +275,9 @@ def _automaton(keys: dict[str, list[int]]) -> ahocorasick.Automaton:
     return automaton
 
 
-def _fits(alias: Alias, tokens: list[Token]) -> bool:
+def _fits(alias: Alias, view: TokenView, first: int, last: int) -> bool:
     """Short aliases must match as many tokens as they have (``"s i a"`` is not Sia), and CJK
     aliases only CJK text (pinyin "mei xi" is a person's name, not 梅西)."""
-    if alias.cjk != any(t.cjk for t in tokens):
+    if alias.cjk != any(view.cjk[first : last + 1]):
         return False
-    return len(alias.key) >= 6 or len(tokens) == alias.tokens
+    return len(alias.key) >= 6 or last - first + 1 == alias.tokens

@@ -41,6 +41,7 @@ _TITLE_WORDS = frozenset(
     "lady lord queen king princess prince saint sir dame pope emperor empress count countess duke duchess "
     "baron baroness captain doctor professor general agent sister brother father mother uncle aunt".split()
 )
+_TITLES = frozenset("mrs ms miss mr mme mlle frau herr sra srta sr dr".split())  # as in people_cues.TITLE
 _ARTWORK = re.compile(r"\s+by\s+\S", re.IGNORECASE)
 
 
@@ -98,17 +99,20 @@ class NameFinder:
 
     def _at(self, text: str, tokens: list[Token], i: int, skip: set[int]) -> NameHit | None:
         first = tokens[i]
-        if first.cjk or ARTIST_CREDIT.search(text, max(0, first.start - 80), first.start):
+        titled = i > 0 and tokens[i - 1].fold in _TITLES and TITLE.search(text, tokens[i - 1].start, first.start)
+        if first.cjk or not (titled or first.fold in self.given):  # cheap tests before any regex
+            return None
+        if ARTIST_CREDIT.search(text, max(0, first.start - 80), first.start):
+            return None
+        if titled and self._surname("", first, " ", titled=True):
+            return NameHit(first.raw, first.start, first.end, "title")
+        if first.fold not in self.given or len(first.fold) < 3 or first.fold in _TITLE_WORDS:
             return None
         following = []
         for j in range(i + 1, min(i + 3, len(tokens))):
             if j in skip:
                 break
             following.append(tokens[j])
-        if TITLE.search(text, max(0, first.start - 8), first.start) and self._surname("", first, " ", titled=True):
-            return NameHit(first.raw, first.start, first.end, "title")
-        if first.fold not in self.given or len(first.fold) < 3 or first.fold in _TITLE_WORDS:
-            return None
         if (
             following
             and _capitalised(first.raw)

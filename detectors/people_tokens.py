@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import regex
 from anyascii import anyascii
@@ -26,6 +27,7 @@ _TOKEN = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[[\p{L}\p{M}\p{N}\p{Cf}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]]+",
     regex.VERSION1,
 )
+_ASCII_TOKEN = regex.compile(r"[A-Za-z0-9]+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _NOT_ALNUM = regex.compile(r"[^a-z0-9]+")
 _INVISIBLE = regex.compile(r"\p{Cf}+")
@@ -54,6 +56,8 @@ def fold_word(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens of ``text`` with their spans; tokens that fold to nothing are dropped."""
+    if text.isascii():  # the common case: letters and digits only, folding is lower-casing
+        return [Token(m.start(), m.end(), m.group(), m.group().lower(), False) for m in _ASCII_TOKEN.finditer(text)]
     out = []
     for m in _TOKEN.finditer(text):
         raw = m.group()
@@ -65,29 +69,36 @@ def tokenize(text: str) -> list[Token]:
 
 @dataclass(slots=True)
 class TokenView:
-    """A text as tokens plus the concatenated folds (``key``) the automaton runs over."""
+    """A text as tokens plus the concatenated folds (``key``) the automaton runs over.
 
-    tokens: list[Token]
+    ``of_text`` keeps every token with its span; ``of_folds`` (a normalised view, matched for
+    names only) keeps just the folds, their offsets and whether any is CJK.
+    """
+
+    folds: list[str]
+    tokens: list[Token] = field(default_factory=list)
+    #: joined[i]: token i and i+1 may be one name (no comma, bracket or line between them).
+    joined: list[bool] = field(default_factory=list)
+    cjk: list[bool] = field(default_factory=list)
     key: str = ""
     at_start: dict[int, int] = field(default_factory=dict)  # key offset -> token index
     at_end: dict[int, int] = field(default_factory=dict)
-    #: joined[i]: token i and i+1 may be one name (no comma, bracket or line between them).
-    joined: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        parts, offset = [], 0
-        for i, token in enumerate(self.tokens):
-            self.at_start[offset] = i
-            parts.append(token.fold)
-            offset += len(token.fold)
-            self.at_end[offset] = i
-        self.key = "".join(parts)
-        if not self.joined:
-            self.joined = [True] * len(self.tokens)
+        ends = list(accumulate(map(len, self.folds)))
+        self.at_end = dict(zip(ends, range(len(ends)), strict=True))
+        self.at_start = dict(zip([0, *ends[:-1]], range(len(ends)), strict=True)) if ends else {}
+        self.key = "".join(self.folds)
+        self.joined = self.joined or [True] * len(self.folds)
+        self.cjk = self.cjk or [False] * len(self.folds)
 
     @classmethod
     def of_text(cls, text: str) -> TokenView:
         tokens = tokenize(text)
         pairs = zip(tokens, tokens[1:], strict=False)
         joined = [_NAME_GAP.fullmatch(text, a.end, b.start) is not None for a, b in pairs]
-        return cls(tokens, joined=[*joined, False])
+        return cls([t.fold for t in tokens], tokens, [*joined, False], [t.cjk for t in tokens])
+
+    @classmethod
+    def of_folds(cls, folds: list[str]) -> TokenView:
+        return cls(folds)
