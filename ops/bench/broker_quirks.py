@@ -84,7 +84,8 @@ async def join_times(bs: str, quick: bool) -> list[Row]:
     rows.append(("a. 2nd member joins group", "session_timeout 6 s", f"{took:.2f} s"))
     await second.stop()
     await first.stop()
-    rows.append(("a. join, kafka-python", "session_timeout 6 s", f"{await asyncio.to_thread(_kp_join, bs):.2f} s"))
+    kp_joins = [await asyncio.to_thread(_kp_join, bs) for _ in range(3)]
+    rows.append(("a. join, kafka-python, 3 runs", "session_timeout 6 s", " / ".join(f"{t:.2f} s" for t in kp_joins)))
     return rows
 
 
