@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from detectors.errors import LexiconError
-from detectors.people_cues import ARTIST_CREDIT, HANDLE, PHOTO_OF, TITLE
+from detectors.people_cue_patterns import ARTIST_CREDIT, HANDLE, PHOTO_OF, TITLE
 from detectors.people_lexicon import LEXICONS, lexicon_lines, load_words
 from detectors.people_tokens import Token, fold_word
 

@@ -181,6 +181,7 @@ def test_everyday_words_are_not_people(prompt: str) -> None:
         ("@cutegirl99 nude", REVIEW, BLOCK),
         ("@cutegirl99 nude, real photo", BLOCK, 1.01),
         ("photo of Kira Vantoris nude, anime", REVIEW, BLOCK),  # fiction words outweigh "photo of"
+        ("photo of Jessica Taylor, a fictional detective, nude", REVIEW, BLOCK),  # "Taylor" the surname
     ],
 )
 def test_unlisted_names(prompt: str, low: float, high: float) -> None:
