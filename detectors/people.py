@@ -109,9 +109,11 @@ class RealPersonDetector:
 
     def _listed(self, prompt: str, view: TokenView, norm: Normalized, strong: bool) -> list[_Signal]:
         found: dict[int, Match] = {}
+        others: set[int] = set()  # people whose name, here, is part of someone else's
         for m in self.index.exact(view):
             if m.alias.tokens == 1 and self._inside_other_name(view, m):
-                continue  # "Shakira Dean", "Miriam Drake": someone else who shares the name
+                others.add(m.alias.person)  # "Shakira Dean", "Miriam Drake": another person
+                continue
             if (
                 m.alias.person not in found
                 or m.last - m.first > found[m.alias.person].last - found[m.alias.person].first
@@ -119,7 +121,8 @@ class RealPersonDetector:
                 found[m.alias.person] = m
         for secondary, leet in _secondary_views(norm, view.key):
             for m in self.index.exact(secondary, leet):
-                found.setdefault(m.alias.person, Match(m.alias, -1, -1))
+                if m.alias.person not in others:
+                    found.setdefault(m.alias.person, Match(m.alias, -1, -1))
         skip = {i for m in found.values() if m.first >= 0 for i in range(m.first, m.last + 1)}
         for m in self.index.fuzzy(view, skip, self.names.is_everyday, self.names.plausible_name, MAX_FUZZY_TOKENS):
             found.setdefault(m.alias.person, m)

@@ -188,7 +188,9 @@ def test_unlisted_names(prompt: str, low: float, high: float) -> None:
     assert low <= run(prompt).scores.get(SEXUAL, 0.0) < high
 
 
-@pytest.mark.parametrize("prompt", ["Shakira Dean nude", "Miriam Drake nude", "Sia Moss nude", "Rianna Evans nude"])
+@pytest.mark.parametrize(
+    "prompt", ["Shakira Dean nude", "Shakira Dean 8k nude", "Miriam Drake nude", "Sia Moss nude", "Rianna Evans nude"]
+)
 def test_one_word_stage_name_inside_another_full_name_is_someone_else(prompt: str) -> None:
     result = run(prompt)
     assert {e.kind for e in result.evidence} <= {"name"}  # at most an unlisted name
