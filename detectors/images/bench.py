@@ -33,7 +33,8 @@ def sample_images(size: int, fmt: str) -> list[bytes]:
 
     out = []
     for name in PHOTOS:
-        image = Image.fromarray(getattr(skimage.data, name)()).convert("RGB").resize((size, size), Image.Resampling.BICUBIC)
+        photo = Image.fromarray(getattr(skimage.data, name)()).convert("RGB")
+        image = photo.resize((size, size), Image.Resampling.BICUBIC)
         buffer = io.BytesIO()
         image.save(buffer, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
         out.append(buffer.getvalue())

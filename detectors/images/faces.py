@@ -9,9 +9,10 @@
   report P(age < 18), not only a rounded age.
 
 Run-time state (the gallery) lives in ``FaceGallery``; ``analyse`` touches none of it and is
-safe to run in a process pool. Known limits: HOG finds frontal faces of roughly 80 px and up at
-the detection scale (images are scaled to a longer side of 768-1024 px for detection); the age model was not evaluated here on minors (the repository holds no
-images of children), so calibrate ``minor_threshold`` on a licensed evaluation set.
+safe to run in a process pool. Known limits: HOG finds frontal faces of roughly 80 px and up
+at the detection scale (the longer side is scaled into 768-1024 px for detection, so ~50 px
+faces in a 512 px image); the age model was not evaluated here on minors (the repository
+holds no images of children), so calibrate ``minor_threshold`` on a licensed evaluation set.
 """
 
 from __future__ import annotations
@@ -156,7 +157,10 @@ class FaceEncoder:
         """
         image, array = pixels.image, pixels.array
         longest = max(image.size)
-        scale = min(1.0, self.detect_max_side / longest) if longest >= self.detect_min_side else self.detect_min_side / longest
+        if longest < self.detect_min_side:
+            scale = self.detect_min_side / longest
+        else:
+            scale = min(1.0, self.detect_max_side / longest)
         small = array if scale == 1.0 else np.asarray(
             image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                          Image.Resampling.BILINEAR))

@@ -23,7 +23,7 @@ from PIL import Image
 
 from detectors.images.errors import GalleryError, ImageError
 
-__all__ = ["FaceGallery", "PERSON_ID"]
+__all__ = ["PERSON_ID", "FaceGallery"]
 
 #: Person ids appear in reasons and evidence: short and plain.
 PERSON_ID = re.compile(r"^[A-Za-z0-9._:-]{1,40}$")

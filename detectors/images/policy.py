@@ -60,8 +60,9 @@ class ImagePolicy:
         labels = dict(self.label_categories)
         for m in assessment.hash_matches:
             category = labels.get(m.label)
-            d.block(f"hashes: {m.kind} match in bank {m.bank!r} (label {m.label!r}), distance {m.distance} <= {m.threshold}",
-                    ImageCategory.KNOWN_BAD_HASH, *((category,) if category else ()),
+            categories = (ImageCategory.KNOWN_BAD_HASH, *((category,) if category else ()))
+            d.block(f"hashes: {m.kind} match in bank {m.bank!r} (label {m.label!r}), "
+                    f"distance {m.distance} <= {m.threshold}", *categories,
                     hotline=m.label not in self.no_hotline_labels)
 
     def _minors(self, assessment: ImageAssessment, nudity: float, d: _Decision) -> None:
@@ -83,7 +84,8 @@ class ImagePolicy:
         nearest = min(people, key=lambda f: f.person_distance or 0.0)
         why = f"faces: protected person {nearest.person_id!r} at distance {nearest.person_distance:.2f}"
         if nudity >= self.person_nudity_threshold:
-            d.block(f"{why} and nsfw {nudity:.2f} >= {self.person_nudity_threshold:.2f}", Category.SEXUAL_REAL_PERSON)
+            d.block(f"{why} and nsfw {nudity:.2f} >= {self.person_nudity_threshold:.2f}",
+                    Category.SEXUAL_REAL_PERSON)
         elif nudity >= self.review_nudity_threshold:
             d.review(f"{why} and nsfw {nudity:.2f} >= {self.review_nudity_threshold:.2f}", Category.REAL_PERSON)
 
@@ -96,7 +98,8 @@ class ImagePolicy:
                         f"{prompt_sexual:.2f} < {self.prompt_sexual_threshold:.2f}: evasion by wording",
                         Category.SEXUAL_ADULT, evasion=True)
             elif not context.mature_content_allowed:
-                d.block(f"nsfw {nudity:.2f} >= {self.nudity_threshold:.2f} with mature content off", Category.SEXUAL_ADULT)
+                d.block(f"nsfw {nudity:.2f} >= {self.nudity_threshold:.2f} with mature content off",
+                        Category.SEXUAL_ADULT)
         elif nudity >= self.review_nudity_threshold and not context.mature_content_allowed:
             d.review(f"nsfw {nudity:.2f} >= {self.review_nudity_threshold:.2f} with mature content off",
                      Category.SEXUAL_ADULT)

@@ -132,14 +132,14 @@ def test_gallery_file_errors(tmp_path: Path) -> None:
     gallery = FaceGallery("dlib-test")
     path = tmp_path / "g.jsonl"
     path.write_text(json.dumps({"format": "modstream-face-gallery", "version": 1, "model": "other"}) + "\n")
-    with pytest.raises(GalleryError, match="g.jsonl:1: encodings are for model 'other'"):
+    with pytest.raises(GalleryError, match=r"g\.jsonl:1: encodings are for model 'other'"):
         gallery.load(path)
     header = json.dumps({"format": "modstream-face-gallery", "version": 1, "model": "dlib-test"})
     path.write_text(header + "\n" + json.dumps({"person_id": "p1", "encoding": [0.1] * 127}) + "\n")
-    with pytest.raises(GalleryError, match="g.jsonl:2: .*128"):
+    with pytest.raises(GalleryError, match=r"g\.jsonl:2: .*128"):
         gallery.load(path)
     path.write_text(header + "\nnot json\n")
-    with pytest.raises(GalleryError, match="g.jsonl:2"):
+    with pytest.raises(GalleryError, match=r"g\.jsonl:2"):
         gallery.load(path)
 
 
@@ -150,7 +150,7 @@ def test_gallery_directory(encoder: FaceEncoder, photos: dict[str, Image.Image],
     assert gallery.load_directory(tmp_path, lambda im: encoder.encode_largest(Pixels.of(im)), load_image) == 1
     assert gallery.people == {"p-astronaut"}
     (tmp_path / "p-coffee.png").write_bytes(encode(photos["coffee"]))
-    with pytest.raises(GalleryError, match="p-coffee.png: no face"):
+    with pytest.raises(GalleryError, match=r"p-coffee\.png: no face"):
         gallery.load_directory(tmp_path, lambda im: encoder.encode_largest(Pixels.of(im)), load_image)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -54,12 +55,10 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up first, as tested
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up first, as tested
-            pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = self.path.split("?")[0]
         if path == "/ok.png":
             self._send(200, BODY, length=len(BODY))

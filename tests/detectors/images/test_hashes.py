@@ -36,7 +36,8 @@ ALTERATIONS = {
     "crop-5pct-one-side": lambda im: im.crop((0, 0, int(im.width * 0.95), im.height)),
     "brighter": lambda im: ImageEnhance.Brightness(im).enhance(1.2),
     "darker": lambda im: ImageEnhance.Brightness(im).enhance(0.8),
-    "all-together": lambda im: jpeg(crop(ImageEnhance.Brightness(im.resize((im.width * 3 // 4, im.height * 3 // 4))).enhance(1.15), 0.02)),
+    "all-together": lambda im: jpeg(crop(ImageEnhance.Brightness(
+        im.resize((im.width * 3 // 4, im.height * 3 // 4))).enhance(1.15), 0.02)),
 }
 
 
@@ -142,7 +143,8 @@ def test_run_time_add_and_remove(photos: dict[str, Image.Image]) -> None:
     assert not detector.score(observation).hash_matches
     fresh = compute_hashes(Pixels.of(photos["astronaut"]))
     entry = BankEntry.model_validate_json(
-        f'{{"hash": "{fresh.pdq}", "kind": "pdq", "bank": "live", "label": "csam", "added_at": "2026-02-01T00:00:00Z"}}')
+        f'{{"hash": "{fresh.pdq}", "kind": "pdq", "bank": "live", "label": "csam", '
+        '"added_at": "2026-02-01T00:00:00Z"}')
     assert bank.add(entry) is True
     assert bank.add(entry) is False  # idempotent: a replayed event adds nothing
     assert [m.bank for m in detector.score(observation).hash_matches] == ["live"]
@@ -180,7 +182,8 @@ def test_multi_index_equals_brute_force(kind: str, radius: int) -> None:
     nbytes = BITS[kind] // 8
     index = MultiIndex(BITS[kind], radius, rebuild_every=1000)
     digests = [rng.bytes(nbytes) for _ in range(3000)]
-    queries = [flip(digests[i], int(d), rng) for i, d in zip(range(0, 3000, 37), rng.integers(0, radius + 8, 82), strict=False)]
+    distances = rng.integers(0, radius + 8, 82)
+    queries = [flip(digests[i], int(d), rng) for i, d in zip(range(0, 3000, 37), distances, strict=False)]
     for digest in digests[:2500]:
         index.add(digest)
     index.rebuild()

@@ -36,10 +36,9 @@ def build(encoder: FaceEncoder, age_model: OnnxAgeModel, nsfw_model: OpenNsfwMod
 
 @pytest.mark.parametrize("name", ["astronaut", "camera", "coffee", "chelsea"])
 def test_benign_photos_pass_with_real_models(build: Any, photos: dict[str, Image.Image], name: str) -> None:
-    if name in ("coffee", "chelsea"):  # they are in the sample bank on purpose; here, use a fresh bank
-        screener = ImageScreener([HashDetector(), *build().detectors[1:]])
-    else:
-        screener = build()
+    # coffee and chelsea are in the sample bank on purpose; here they get a fresh, empty bank
+    in_sample = name in ("coffee", "chelsea")
+    screener = ImageScreener([HashDetector(), *build().detectors[1:]]) if in_sample else build()
     screening = screener.screen(encode(photos[name], "JPEG", quality=90), ImageContext(request_id="r1"))
     assert screening.verdict.action is Action.ALLOW, screening.verdict.reasons
     assert {r.detector for r in screening.assessment.results} == {"hashes", "nsfw", "faces"}
@@ -83,7 +82,8 @@ def test_run_time_hash_add_blocks(build: Any, photos: dict[str, Image.Image]) ->
 @pytest.mark.parametrize(("context", "action", "evasion"), [
     (ImageContext(request_id="r1"), Action.BLOCK, False),
     (MATURE_SEXUAL, Action.ALLOW, False),
-    (ImageContext(request_id="r1", mature_content_allowed=True, prompt_scores={"sexual/adult": 0.01}), Action.BLOCK, True),
+    (ImageContext(request_id="r1", mature_content_allowed=True, prompt_scores={"sexual/adult": 0.01}),
+     Action.BLOCK, True),
 ])
 def test_nudity_paths(build: Any, photos: dict[str, Image.Image], context: ImageContext, action: Action,
                       evasion: bool) -> None:
