@@ -70,7 +70,7 @@ def test_age_matches_the_packages_own_api(age_model: OnnxAgeModel, photos: dict[
 def test_adults_in_lfw_are_rarely_minors(faces: FaceDetector, lfw_observations: list[FaceObservation]) -> None:
     """LFW's adults, from 25 px thumbnails: a hard, degraded case for the age model.
 
-    At the default detection scale 3 of 96 faces reach P(minor) >= 0.5 (bimodal estimates on
+    At the default detection scale 3 of 93 faces reach P(minor) >= 0.5 (bimodal estimates on
     blurred faces); that false-positive rate only matters combined with nudity.
     """
     probabilities = [f.minor_probability for o in lfw_observations for f in faces.score(o).faces]
