@@ -122,6 +122,18 @@ def for_event(event: type[BaseModel]) -> TopicDef:
     raise KeyError(f"no topic carries {event.__name__}")
 
 
+#: The agents' faust tables; their changelog topics are created with the rest.
+TABLES = ("user_state", "report_index", "false_positives", "user_risk")
+
+
+def changelog(settings: Settings, table: str) -> str:
+    return f"{settings.app_id}-{table}-changelog"
+
+
 def specs(settings: Settings) -> list[TopicSpec]:
-    """What `modstream topics create` creates: every topic, prefixed, with its partitions."""
-    return [TopicSpec(name=settings.topic(t.name), partitions=settings.partitions) for t in ALL]
+    """What `modstream topics create` creates: every topic and table changelog, with partitions."""
+    compacted = {"cleanup.policy": "compact"}
+    return [TopicSpec(name=settings.topic(t.name), partitions=settings.partitions) for t in ALL] + [
+        TopicSpec(name=changelog(settings, table), partitions=settings.partitions, config=compacted)
+        for table in TABLES
+    ]
