@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from typing import Any
 
+import aiokafka
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP
 
 from ops.settings import Settings
 
@@ -21,6 +25,44 @@ class _ShortFetchConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
         consumer._fetch_max_wait_ms = self.app.fetch_max_wait_ms
         return consumer
 
+    async def _highwaters(self, partitions: list[TP]) -> Mapping[TP, int]:
+        reported = await super()._highwaters(partitions)
+        if not self.app.correct_end_offsets:
+            return reported
+        return await fetched_end_offsets(self.app.conf.broker[0].authority, reported)
+
+
+async def fetched_end_offsets(bootstrap: str, reported: Mapping[TP, int], timeout: float = 10.0) -> dict[TP, int]:
+    """True end offsets where ListOffsets under-reports (Tansu gives the last batch's base + 1).
+
+    Fetching from one before the reported end returns the last batch whole, and the fetch
+    response's highwater is right. Table recovery reads these, so without this a fresh worker
+    taking over a partition would recover its table one batch short.
+    """
+    wanted = {aiokafka.TopicPartition(tp.topic, tp.partition): tp for tp, end in reported.items() if end}
+    result = dict(reported)
+    if not wanted:
+        return result
+    probe = aiokafka.AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                      fetch_max_wait_ms=10, client_id="modstream-highwaters")
+    await probe.start()
+    try:
+        probe.assign(list(wanted))
+        for atp, tp in wanted.items():
+            probe.seek(atp, reported[tp] - 1)
+        deadline = time.monotonic() + timeout
+        pending = set(wanted)
+        while pending and time.monotonic() < deadline:
+            await probe.getmany(*pending, timeout_ms=100, max_records=1)
+            for atp in list(pending):
+                highwater = probe.highwater(atp)
+                if highwater is not None:
+                    result[wanted[atp]] = max(result[wanted[atp]], highwater)
+                    pending.discard(atp)
+    finally:
+        await probe.stop()
+    return result
+
 
 class _Consumer(faust_aiokafka.Consumer):
     def _new_consumer_thread(self) -> faust_aiokafka.AIOKafkaConsumerThread:
@@ -35,6 +77,7 @@ class ModerationApp(faust.App):
     """faust.App whose worker consumer honours ``Settings.fetch_max_wait``."""
 
     fetch_max_wait_ms: int = 100
+    correct_end_offsets: bool = False
 
     def _new_transport(self) -> Any:
         return _Transport(self.conf.broker_consumer, self)
@@ -69,4 +112,5 @@ def create_app(settings: Settings) -> ModerationApp:
         loghandlers=[],
     )
     app.fetch_max_wait_ms = settings.fetch_max_wait
+    app.correct_end_offsets = settings.broker_kind == "embedded"
     return app
