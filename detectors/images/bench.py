@@ -2,7 +2,8 @@
 
     .venv/bin/python -m detectors.images.bench [--repeat 10] [--workers 2] [--sizes 512 1024]
 
-Per stage and for the chain: images/s and p50/p99 ms per image, at typical generation
+Per stage and for the chain: images/s (``items/s``; lookups or adds/s in the bank rows) and
+p50/p99 ms per image, at typical generation
 sizes, JPEG and PNG, on scikit-image's benign sample photos (one of four with a face; and
 the face photo alone, as generated images of people would be). Then the
 chain through a process pool, and hash-bank lookups over 100k random hashes
@@ -108,11 +109,13 @@ def bench_lookup(kind: str, radius: int, size: int = 100_000, queries: int = 500
     case = f"{size // 1000}k {kind}, r={radius}"
     return [row(f"bank build ({build:.1f}s)", case, (np.asarray([build / size] * 2), build / size * 2)),
             row("lookup, multi-index", case, timed(index.query, probes)),
-            row("lookup, numpy scan", case, timed(linear, probes))]
+            row("lookup, numpy scan", case, timed(linear, probes)),
+            row("add at run time (+20k)", case, timed(index.add, [rng.bytes(nbytes) for _ in range(20_000)])),
+            row("lookup after the adds", case, timed(index.query, probes))]
 
 
 def table(rows: list[Row]) -> str:
-    head = f"{'stage':<28} {'case':<24} {'n':>5} {'images/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'cpu ms':>9}"
+    head = f"{'stage':<28} {'case':<24} {'n':>5} {'items/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'cpu ms':>9}"
     lines = [head, "-" * len(head)]
     lines += [f"{s:<28} {c:<24} {n:>5} {rate:>10.1f} {_ms(p50)} {_ms(p99)} {_ms(cpu)}"
               for s, c, n, rate, p50, p99, cpu in rows]

@@ -75,7 +75,8 @@ class MultiIndex:
     The hash is cut into 16-bit segments; if two hashes are within ``radius``, at least one
     segment is within ``radius // segments`` (pigeonhole), so a query probes each segment's
     sorted table for values that close and verifies candidates on the whole hash. Adds go to
-    a small pending buffer scanned linearly and folded into the tables when it grows.
+    a pending buffer scanned linearly (vectorised) and folded into the tables once it reaches
+    ``rebuild_every`` or an eighth of the index, so a stream of adds costs amortised O(log n).
     """
 
     SEGMENT_BITS = 16
@@ -92,6 +93,7 @@ class MultiIndex:
         self._sorted: list[np.ndarray] = []
         self._order: list[np.ndarray] = []
         self._pending: list[bytes] = []
+        self._pending_words: np.ndarray | None = None
         self._alive = np.zeros(0, dtype=bool)
         self._size = 0
 
@@ -103,8 +105,9 @@ class MultiIndex:
         if len(digest) * 8 != self.bits:
             raise ValueError(f"expected {self.bits // 8} bytes, got {len(digest)}")
         self._pending.append(digest)
+        self._pending_words = None
         position = len(self) - 1
-        if len(self._pending) >= self.rebuild_every:
+        if len(self._pending) >= max(self.rebuild_every, self._size // 8):
             self.rebuild()
         return position
 
@@ -115,10 +118,10 @@ class MultiIndex:
     def rebuild(self) -> None:
         if not self._pending:
             return
-        fresh = np.frombuffer(b"".join(self._pending), dtype=">u8").astype(np.uint64).reshape(-1, self.bits // 64)
+        fresh = self._pending_array()
         self._words = np.concatenate([self._words, fresh])
         self._alive = np.concatenate([self._alive, np.ones(len(fresh), dtype=bool)])
-        self._size, self._pending = len(self._words), []
+        self._size, self._pending, self._pending_words = len(self._words), [], None
         segs = self._segments(self._words)
         self._order = [np.argsort(segs[:, j], kind="stable") for j in range(self.segments)]
         self._sorted = [segs[order, j] for j, order in enumerate(self._order)]
@@ -140,11 +143,17 @@ class MultiIndex:
                 dist = np.bitwise_count(self._words[cand] ^ q_words).sum(axis=1)
                 keep = (dist <= self.radius) & self._alive[cand]
                 found.update(zip(cand[keep].tolist(), dist[keep].tolist(), strict=True))
-        for offset, digest_p in enumerate(self._pending):
-            d = (int.from_bytes(digest_p) ^ int.from_bytes(digest)).bit_count()
-            if d <= self.radius:
-                found[self._size + offset] = d
+        if self._pending:
+            dist = np.bitwise_count(self._pending_array() ^ q_words).sum(axis=1)
+            for offset in np.flatnonzero(dist <= self.radius).tolist():
+                found[self._size + offset] = int(dist[offset])
         return sorted(found.items(), key=lambda item: item[1])
+
+    def _pending_array(self) -> np.ndarray:
+        if self._pending_words is None:
+            raw = np.frombuffer(b"".join(self._pending), dtype=">u8").astype(np.uint64)
+            self._pending_words = raw.reshape(-1, self.bits // 64)
+        return self._pending_words
 
     def _segments(self, words: np.ndarray) -> np.ndarray:
         big_endian = words.astype(">u8")
