@@ -11,8 +11,15 @@
     │   ├── UnexpectedSchema       a different subject than the caller expected, or one with no model
     │   └── InvalidEvent           the Avro decoded but the record fails model validation
     ├── DetectorError              a detector failed to load or to score
-    ├── ImageError                 an image could not be fetched or read
-    └── DeliveryError              a record could not be produced to or committed on the broker
+    │                              (subclasses: detectors/errors.py, detectors/images/errors.py)
+    ├── ImageError                 an image could not be fetched or read (detectors/images/errors.py)
+    ├── DeliveryError              a record could not be produced to or committed on the broker
+    ├── BrokerError                the embedded broker or topic admin failed (ops/broker.py,
+    │                              ops/kafka_admin.py: BrokerUnreachable, TopicError)
+    ├── PolicyError                the escalation policy file is invalid (streams/escalation.py)
+    └── OversizedInput             a prompt is longer than the worker accepts (streams/pipeline.py)
+
+Subclasses live next to the code that raises them, each module's docstring drawing its part.
 
 Messages name the schema id, subject, byte length and the library's error class; they never
 carry prompt text or payload bytes, so they are safe to log and to put in a dead letter.

@@ -17,7 +17,7 @@ from detectors.base import Action, Assessment, PromptInput, Verdict
 from ops.metrics import Metrics
 from ops.settings import Settings
 from schemas import decode, encode
-from schemas.errors import DecodeError
+from schemas.errors import DecodeError, ModstreamError
 from schemas.models import EnforcementKind, ModerationDecision, UserSignal
 from streams import escalation, events, topics
 
@@ -26,7 +26,7 @@ E = TypeVar("E", bound=BaseModel)
 _RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)  # then every 30 s, for ever
 
 
-class OversizedInput(ValueError):
+class OversizedInput(ModstreamError):
     """A text field is longer than ``Settings.max_prompt_chars``."""
 
 
