@@ -2,7 +2,7 @@
 
 Usage::
 
-    from detectors.chain import PromptScreener
+    from detectors import PromptScreener
     from detectors.data import TEST
     from detectors.evaluate import render, run
 
@@ -513,7 +513,7 @@ def render_comparison(reports: Sequence[EvalReport]) -> str:
 def _screeners(which: str) -> list[Screener]:
     chosen: list[Screener] = []
     if which in ("chain", "both"):
-        from detectors.chain import PromptScreener  # noqa: PLC0415 - the chain is optional here
+        from detectors.screener import PromptScreener  # noqa: PLC0415 - heavy; only when asked
 
         chosen.append(PromptScreener.default())
     if which in ("baseline", "both"):

@@ -221,3 +221,13 @@ def test_screener_errors_are_reported(dataset: Path) -> None:
 def test_naive_baseline(prompt: str, negative: str, mature: bool, action: Action) -> None:
     item = PromptInput(request_id="r", prompt=prompt, negative_prompt=negative, mature_content_allowed=mature)
     assert NaiveRegexScreener().screen_batch([item])[0].verdict.action == action
+
+
+def test_command_line_with_the_baseline(dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from detectors.evaluate import main
+
+    out = tmp_path / "report.json"
+    assert main(["--data", str(dataset), "--screener", "baseline", "--both-policies", "--json", str(out)]) == 0
+    assert "naive-regex" in capsys.readouterr().out
+    [report] = json.loads(out.read_text(encoding="utf-8"))
+    assert report["screener"] == "naive-regex" and report["no_mature"]["mature_allowed"] is False
