@@ -75,9 +75,9 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
                 except Exception as exc:  # a bug here must cost one dead letter, not the worker
                     await p.dead_letter(stage, exc, event)
 
-    async def decide(prompt: PromptSubmitted, screening: Screening, digest: str | None, print_: int | None) -> None:
+    async def decide(prompt: PromptSubmitted, screening: Screening, digest: str | None, simhash: int | None) -> None:
         risk = events.risk_scored(prompt, screening)
-        decision = events.moderation_decision(prompt, screening, risk.event_id, content_hash=digest, fingerprint=print_)
+        decision = events.moderation_decision(prompt, screening, risk.event_id, content_hash=digest, fingerprint=simhash)
         await p.send(topics.RISK_SCORES, risk)
         await p.send(topics.MODERATION_DECISIONS, decision)
         signal = events.user_signal(prompt, decision, risk)
