@@ -103,7 +103,7 @@ def test_required_coverage(everything: list[PromptRecord]) -> None:
                 "negative:adult_excluded", "negative:protective", "hard_negative", "private_person",
                 "public_figure", "age:digits", "age:words", "age:born_year", "school",
                 "lang:es", "lang:pt", "lang:fr", "lang:de", "lang:ru", "lang:ja", "lang:zh"):
-        assert tags[tag] >= 3, tag
+        assert tags[tag] >= (8 if tag.startswith(("syntax:", "lang:", "obfuscation:")) else 10), tag
     assert sum("hard_negative" in r.tags for r in everything if r.cls == "benign") >= 100
 
 
