@@ -94,6 +94,7 @@ def test_recall_per_block_class(report: EvalReport) -> None:
     assert report.recall["sexual/minors"].rate == 0.5
     assert (report.recall["sexual/real_person"].hits, report.recall["sexual/real_person"].n) == (1, 2)
     assert "sexual/adult" not in report.recall and "benign" not in report.recall
+    assert (report.flagged["sexual/minors"].hits, report.flagged["sexual/real_person"].hits) == (3, 1)
 
 
 def test_false_positives_split_into_block_and_review(report: EvalReport) -> None:
