@@ -161,6 +161,29 @@ def score(
     err.print(f"scored {n} prompts ({bad} invalid lines, each given a fail-closed review)")
 
 
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path | None, typer.Argument(help="Labelled JSONL (id, class, expect, prompt, negative_prompt); default: the test split", dir_okay=False)] = None,
+    mature: Annotated[bool, typer.Option(help="Platform allows mature (adult) content")] = True,
+    baseline: Annotated[bool, typer.Option(help="Also run the naive regex baseline, side by side")] = False,
+    both_policies: Annotated[bool, typer.Option(help="Add a pass with mature content not allowed")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report(s) as JSON here")] = None,
+) -> None:
+    """Per-class recall, false-positive rate, confusion table and latency of the detector chain."""
+    from detectors import PromptScreener
+    from detectors.data import TEST
+    from detectors.evaluate import NaiveRegexScreener, render, render_comparison, run, to_json
+
+    screeners = [PromptScreener.default()] + ([NaiveRegexScreener()] if baseline else [])
+    reports = [run(file or TEST, s, mature_allowed=mature, both_policies=both_policies) for s in screeners]
+    for report in reports:
+        typer.echo(render(report))
+    if len(reports) > 1:
+        typer.echo(render_comparison(reports))
+    if json_out:
+        json_out.write_text(to_json(reports), encoding="utf-8")
+
+
 def main() -> None:
     from schemas.errors import ModstreamError
 
