@@ -311,6 +311,7 @@ class UserSignal(Event):
     """Something that counts for or against a user, keyed by user, for escalation."""
 
     SUBJECT: ClassVar[str] = "modstream.UserSignal"
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     signal_id: Id
     user_id: Id
@@ -324,6 +325,7 @@ class UserSignal(Event):
     evidence: Array[Evidence] = ()
     image_uris: Array[str] = ()
     occurred_at: UtcDatetime
+    images: Array[ImageRef] = ()
 
 
 class ReviewTask(Event):
