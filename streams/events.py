@@ -231,13 +231,13 @@ def reversal(user_id: str, plan_id: str, action_id: str, verdict_signal_id: str,
 
 def hotline_report(action: EnforcementAction, signal: UserSignal, first_seen: datetime) -> HotlineReport:
     """The child-safety report for ``action``: who, what, when, the evidence, and a hold on it."""
-    incident = IncidentType.child_sexual_abuse_image if signal.image_uris else IncidentType.child_sexual_abuse_prompt
+    incident = IncidentType.child_sexual_abuse_image if signal.images or signal.image_uris else IncidentType.child_sexual_abuse_prompt
     return HotlineReport(
         report_id=stable_id("hotline", action.action_id), action_id=action.action_id,
         user_id=action.user_id, incident_type=incident,
         user_identifiers={"user_id": action.user_id},
         request_ids=[signal.request_id] if signal.request_id else [],
-        decision_ids=list(action.cause_decision_ids), evidence=signal.evidence,
+        decision_ids=list(action.cause_decision_ids), evidence=signal.evidence, images=signal.images,
         first_seen_at=first_seen, reported_at=now(), evidence_hold=True,
         policy_version=action.policy_version,
     )
