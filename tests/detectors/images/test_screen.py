@@ -153,3 +153,13 @@ def test_batch_in_process_pool_equals_inline(photos: dict[str, Image.Image]) -> 
         pooled = screener.screen_batch(items, executor=pool)
     assert pooled == screener.screen_batch(items)
     assert [s.verdict.action for s in pooled] == [Action.ALLOW, Action.ALLOW, Action.BLOCK, Action.BLOCK, Action.REVIEW]
+
+
+def test_default_loads_banks_and_gallery(photos: dict[str, Image.Image], tmp_path: Path) -> None:
+    (tmp_path / "p-astronaut.png").write_bytes(encode(photos["astronaut"]))
+    screener = ImageScreener.default(banks=[SAMPLE_BANK], gallery_dir=tmp_path)
+    assert len(screener.bank) == 4 and screener.gallery.people == {"p-astronaut"}
+    screener.gallery.save(tmp_path / "gallery.jsonl")
+    again = ImageScreener.default(gallery=tmp_path / "gallery.jsonl")
+    faces = again.screen(encode(photos["astronaut"], "JPEG", quality=70), MATURE_SEXUAL).assessment.faces
+    assert [f.person_id for f in faces if f.person_id] == ["p-astronaut"]
