@@ -22,6 +22,9 @@ from schemas.models import (
     Event,
     Evidence,
     GenerationCompleted,
+    HashBankOp,
+    HashBankUpdate,
+    HashKind,
     HotlineReport,
     ImageRef,
     IncidentType,
@@ -246,6 +249,14 @@ def _hotline_report() -> HotlineReport:
     )
 
 
+def _hash_bank_update() -> HashBankUpdate:
+    return HashBankUpdate(
+        update_id="hbu-0015", op=HashBankOp.add, kind=HashKind.pdq,
+        hash="f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22",
+        bank="ncmec-hashlist", label="csam", added_at=_AT,
+    )
+
+
 #: Model class to a builder of its example.
 EXAMPLES: MappingProxyType[type[Event], Callable[[], Event]] = MappingProxyType(
     {
@@ -261,6 +272,7 @@ EXAMPLES: MappingProxyType[type[Event], Callable[[], Event]] = MappingProxyType(
         ReviewVerdict: _review_verdict,
         EnforcementReversed: _enforcement_reversed,
         HotlineReport: _hotline_report,
+        HashBankUpdate: _hash_bank_update,
     }
 )
 

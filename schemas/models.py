@@ -169,6 +169,20 @@ class IncidentType(StrEnum):
     other = "other"
 
 
+class HashBankOp(StrEnum):
+    """Add a hash to a bank or withdraw it; Avro default ``add``."""
+
+    add = "add"
+    remove = "remove"
+
+
+class HashKind(StrEnum):
+    """Which perceptual hash; Avro default ``pdq``."""
+
+    pdq = "pdq"
+    phash = "phash"
+
+
 class Subject(_Frozen):
     """What an event is about."""
 
@@ -396,6 +410,20 @@ class HotlineReport(Event):
     policy_version: Id
 
 
+class HashBankUpdate(Event):
+    """A known-bad image hash added to or withdrawn from a bank: a bank change is an event."""
+
+    SUBJECT: ClassVar[str] = "modstream.HashBankUpdate"
+
+    update_id: Id
+    op: HashBankOp
+    kind: HashKind
+    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$|^[0-9a-f]{64}$")]
+    bank: Id
+    label: Id
+    added_at: UtcDatetime
+
+
 class DeadLetter(Event):
     """A record a stage could not process, kept with where it came from and why it failed.
 
@@ -433,6 +461,7 @@ MODELS: Mapping[str, type[Event]] = MappingProxyType(
             ReviewVerdict,
             EnforcementReversed,
             HotlineReport,
+            HashBankUpdate,
         )
     }
 )

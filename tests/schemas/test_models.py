@@ -16,6 +16,8 @@ from schemas import (
     Event,
     Evidence,
     GenerationCompleted,
+    HashBankOp,
+    HashKind,
     HotlineReport,
     ImageRef,
     IncidentType,
@@ -43,6 +45,8 @@ ENUMS = {
     "modstream.SignalKind": (SignalKind, "prompt_reviewed"),
     "modstream.ReviewOutcome": (ReviewOutcome, "escalated"),
     "modstream.IncidentType": (IncidentType, "other"),
+    "modstream.HashBankOp": (HashBankOp, "add"),
+    "modstream.HashKind": (HashKind, "pdq"),
 }
 
 
