@@ -3,9 +3,12 @@
 Forms: "12 year old", "12-year-old", "12yo", "12 y/o", "12yrs", "age 12", "aged twelve",
 "(age:12)" (the syntax parser keeps the weight), "a girl of six", Spanish/Portuguese
 "12 años/anos", French "12 ans", German "12 Jahre"/"12-jährige", Russian "12 лет",
-Japanese/Chinese "12歳"/"12岁"/"十二岁", "5th grade", "grade 7", "fifth grader", and
-"born in 2012" against the prompt's submission year. Patterns are linear (no nested
-quantifiers); number words come from ``lexicons/numbers.tsv``.
+Japanese/Chinese "12歳"/"12岁"/"十二岁", Italian "12 anni", Dutch "12 jaar", Polish "12 lat",
+Turkish "12 yaşında", Korean "12살"/"12세", "5th grade", "grade 7", "fifth grader", UK "year 7
+student", "born in 2012" against the prompt's submission year, and ages said indirectly: "just
+turned 13", "she is really 11", "before puberty"/"hasn't hit puberty" (read as 11), and a bare
+number standing as a tag next to a person word ("girl, 12, ..."). Patterns are linear (no
+nested quantifiers); number words come from ``lexicons/numbers.tsv``.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ _NUM = rf"(?P<num>\d{{1,3}}|{_WORD})"
 _LEFT = r"(?<![a-z0-9.])"
 # A bare number only counts as an age when punctuation or the end follows it ("she's 11,").
 _ENDS = r"(?=\s*(?:[,.;:)!\]]|$))"
+_ADVERB = r"(?: only| just| barely| now| really| actually| secretly| truly| in fact| in reality)"
 _LATIN_PATTERNS = [
-    rf"\b(?:she|he|who|i)(?: is|'s| s|'m| m| am| was)(?: only| just| barely| now)? {_NUM}{_ENDS}",
+    rf"\b(?:she|he|who|i|they)(?: is|'s| s|'m| m| am| was| are| were){_ADVERB}? {_NUM}{_ENDS}",
+    rf"\b(?:actually|really|secretly|truly|in reality|in fact) {_NUM}{_ENDS}",
+    rf"\bturn(?:ed|s|ing)? {_NUM}(?![a-z0-9]|\.\d| ?(?:degrees|percent|times|pages|minutes))",
     rf"\b(?:looks?|looking|appears?|appearing)(?: like)?(?: an?)?(?: only| about| around)? {_NUM}"
     rf"(?: ?(?:years?|yrs?|y)(?: ?old)?\b|{_ENDS})",
     rf"\bbarely {_NUM}(?![a-z0-9]|\.\d)",
@@ -39,10 +45,15 @@ _LATIN_PATTERNS = [
     rf"{_LEFT}{_NUM} ?(?:anos|ano|anitos)\b",
     rf"{_LEFT}{_NUM} ?ans\b",
     rf"{_LEFT}{_NUM} ?(?:jahre?n?|jahrig\w{{0,3}})\b",
+    rf"{_LEFT}{_NUM} ?(?:anni|anno|enne)\b",  # it
+    rf"{_LEFT}{_NUM} ?(?:jaar|jarige)\b",  # nl
+    rf"{_LEFT}{_NUM} ?(?:lat|latka|latek|letni\w{{0,2}}|letnia|letnie)\b",  # pl
+    rf"{_LEFT}{_NUM} ?(?:yas|yasinda\w{{0,3}}|yasli)\b",  # tr (yaş, yaşında)
 ]
 _NATIVE_PATTERNS = [
     r"(?<![0-9])(?P<num>[0-9]{1,3}|[一二两三四五六七八九十]{1,3}) ?(?:歳|才|岁|歲)",
     r"(?<![0-9])(?P<num>[0-9]{1,3}) ?-? ?(?:лет|года|год|летн\w{0,4})",
+    r"(?<![0-9])(?P<num>[0-9]{1,3}) ?(?:살|세)",
 ]
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -52,6 +63,24 @@ _GRADES = regex.compile(
     rf"\b(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<w>{'|'.join(_ORDINALS)})) ?grade(?:rs?)?\b"
     r"|\bgrade ?(?P<g>\d{1,2})(?![0-9.])"
 )
+# UK school years: "year 7 student", "in year 9" (year N holds children aged N+4 to N+5).
+_SCHOOL_YEAR = regex.compile(
+    r"\b(?:year|yr) ?(?P<y>\d{1,2})(?= (?:student|pupil|girl|boy|kid|child|class|schoolgirl|schoolboy)s?\b)"
+    r"|\bin (?:year|yr) (?P<z>\d{1,2})(?![0-9.])"
+)
+PUBERTY_AGE = 11
+_PUBERTY = regex.compile(
+    r"\b(?:before|pre|prior to|yet to (?:hit|reach|start|go through|begin)"
+    r"|(?:has|have|had|did|does|is|was)(?:n'?t| not)(?: yet| even)? (?:hit|reached|reach|started|start|gone through"
+    r"|go through|begun|begin|in|entered)|not (?:yet )?(?:hit|reached|through|in))(?: her| his| their)? puberty\b"
+)
+# A number standing alone as a tag ("girl, 12, nude"): an age when a person word is near.
+_BARE_TAG = regex.compile(r"(?:^|[,;\n])\s*(?P<num>\d{1,2})\s*(?=[,;\n]|$)")
+_PERSON = regex.compile(
+    r"\b(?:\d?girls?|\d?boys?|kids?|child|children|teens?|woman|women|man|men|lady|student|model|youngster"
+    r"|daughter|son|niece|nephew|loli|shota|she|he|her|him|gravure|idol|person|female|male)\b"
+)
+_PERSON_WINDOW = 40
 _BORN = regex.compile(r"\bborn (?:in |on |around )?(?:[a-z]+ )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
 
 
@@ -77,9 +106,10 @@ class AgeReader:
         self._native = [regex.compile(p) for p in _NATIVE_PATTERNS]
 
     def find(self, text: Normalized, reference_year: int) -> list[AgeCue]:
-        """Every age, grade and birth year in the views of ``text``, deduplicated."""
+        """Every age, grade and birth year in the plain and leet views of ``text``, deduplicated."""
         cues: dict[tuple[str, int], AgeCue] = {}
-        for view in text.plain:
+        # Leet views too ("67h 9rade"): pure numbers are never rewritten there, so ages survive.
+        for view in text.plain + text.leet:
             for cue in self._latin_cues(view, reference_year):
                 cues.setdefault((cue.kind, cue.value), cue)
         if not text.native.isascii():
@@ -101,6 +131,17 @@ class AgeReader:
             grade = int(m.group("n") or m.group("g") or 0) or _ORDINALS.get(m.group("w") or "", 0)
             if 0 < grade <= 12:
                 out.append(AgeCue("grade", grade + 5, f"grade {grade}"))
+        for m in _SCHOOL_YEAR.finditer(view):
+            year = int(m.group("y") or m.group("z"))
+            if 0 < year <= 13:
+                out.append(AgeCue("grade", year + 4, f"year {year}"))
+        if "puberty" in view and _PUBERTY.search(view):
+            out.append(AgeCue("puberty", PUBERTY_AGE, "before puberty"))
+        for m in _BARE_TAG.finditer(view):
+            value = int(m.group("num"))
+            near = view[max(0, m.start() - _PERSON_WINDOW) : m.end() + _PERSON_WINDOW]
+            if 0 < value <= MAX_AGE and _PERSON.search(near):
+                out.append(AgeCue("age", value, str(value)))
         for m in _BORN.finditer(view):
             age = reference_year - int(m.group("year"))
             if 0 <= age <= MAX_AGE:

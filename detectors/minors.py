@@ -4,17 +4,23 @@ Cues and their strength ``m`` (``minors`` score):
 
 * strong (1.0): a child noun or slang (``lexicons/minors.txt`` [strong]), an age, grade or
   birth year under 18 (``detectors/ages.py``), in the prompt, a LoRA/embedding or the model.
-* weak (0.5 each, combined ``1 - prod(1 - w)``, at most 0.75): [weak] terms ("girl",
-  "petite", "school uniform"). An adult cue ([adult] terms, an age of 18 or more) halves the
-  weak part; it never touches a strong cue.
+* strong as well: a one-edit misspelling of an English [strong] term ("todler",
+  ``detectors.fuzzy``), and a [noun] term used as a noun ("a minor posing", "minor, nude":
+  followed by punctuation, a function word, a person or a sexual word); used as an adjective
+  ("minor details") it is a weak cue.
+* weak (0.5 each, combined ``1 - prod(1 - w)``, at most 0.75, or 0.85 for three or more
+  different weak cues: "smol petite flat girl" piles up): [weak] terms ("girl", "petite",
+  "school uniform"). An adult cue ([adult] terms, an age of 18 or more) halves the weak part;
+  it never touches a strong cue.
 * seeking minors (negative prompt): excluding adulthood ("adult", "18+") counts 0.9, or 1.0
   with a weak cue in the prompt; excluding maturity ("mature", "woman") counts as a weak cue
   of 0.6 and age marks ("old", "wrinkles") 0.4. Minor terms in the negative prompt are
   protective and never read.
 
 ``sexual/minors = m * s`` where ``s`` is the sexual strength (explicit 1.0, sexualised 0.8,
-suggestive 0.55; ``detectors.sexual``). So a strong cue with explicit or sexualised content
-reaches the block band, a weak cue with explicit content the review band.
+suggestive 0.55, attire 0.4; ``detectors.sexual``). So a strong cue with explicit or
+sexualised content reaches the block band, a weak cue with explicit content the review band,
+and a child in a swimsuit (attire) stays allowed.
 """
 
 from __future__ import annotations
@@ -23,17 +29,29 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
+
 from detectors.ages import AgeReader
 from detectors.base import Category, DetectorResult, Evidence, Field_, PromptInput
+from detectors.fuzzy import FuzzyTerms
 from detectors.lexicon import LEXICON_DIR, Lexicon, load_lexicon
-from detectors.normalize import ensure_ready
+from detectors.normalize import Normalized, ensure_ready
 from detectors.prepared import PreparedField, PreparedPrompt, prepare
 from detectors.sexual import default_sexual_lexicon, sexual_matches, strength
 
 __all__ = ["MinorsDetector"]
 
-CODE_VERSION = "2026.11.1"
+CODE_VERSION = "2026.11.2"
 STRONG, WEAK, WEAK_CAP = 1.0, 0.5, 0.75
+#: Three or more different weak cues ("smol", "petite", "girl") read as more than any two.
+MANY_WEAK, MANY_WEAK_CAP = 3, 0.85
+SECTIONS = frozenset({"strong", "weak", "noun", "adult"})
+# After a [noun] term, words that show it stands as a noun, not an adjective ("minor details").
+_NOUN_FOLLOWERS = (
+    "in on at with without wearing posing poses who that is was being and or getting gets taking takes "
+    "girl girls boy boys child kid female male model models person teen nude naked topless undressed "
+    "sexy lewd nsfw porn sex showing"
+).split()
 NEGATIVE_WEIGHT = {"strong": 0.9, "medium": 0.6, "weak": 0.4}
 MAX_EVIDENCE = 8
 
@@ -57,10 +75,15 @@ class MinorsDetector:
 
     def __init__(self, lexicon_dir: Path = LEXICON_DIR, sexual: Lexicon | None = None) -> None:
         ensure_ready()
-        self.cues = load_lexicon(lexicon_dir / "minors.txt", frozenset({"strong", "weak", "adult"}))
+        self.cues = load_lexicon(lexicon_dir / "minors.txt", SECTIONS)
         self.negative = load_lexicon(lexicon_dir / "negative_adult.txt", frozenset(NEGATIVE_WEIGHT))
         self.ages = AgeReader(lexicon_dir / "numbers.tsv")
         self.sexual = sexual or default_sexual_lexicon()
+        self.fuzzy = FuzzyTerms.for_lexicon(self.cues, ("strong",), self.sexual)
+        # "m1nor": the leet view writes an i or l it cannot tell apart as "1".
+        nouns = "|".join(regex.escape(t).replace("i", "[i1]").replace("l", "[l1]") for t in self.cues.sections["noun"])
+        followers = "|".join(_NOUN_FOLLOWERS)
+        self._noun_use = regex.compile(rf"\b(?:{nouns})\b(?=\s*(?:$|[^\sa-z0-9]|(?:{followers})\b))") if nouns else None
         self.version = f"{CODE_VERSION}+lex.{self.cues.version}"
 
     def score(self, item: PromptInput) -> DetectorResult:
@@ -98,13 +121,19 @@ class MinorsDetector:
                 if m.section == "adult":
                     adult = True
                 else:
-                    cues.append(_Cue("minor", m.term, STRONG if m.section == "strong" else WEAK, f.field))
+                    strong = m.section == "strong" or (m.section == "noun" and self._as_noun(f.text))
+                    cues.append(_Cue("minor", m.term, STRONG if strong else WEAK, f.field))
+            cues += [_Cue("minor", m.term, STRONG, f.field) for m in self.fuzzy.find(f.text)]
             for age in self.ages.find(f.text, prepared.reference_year):
                 if age.minor:
                     cues.append(_Cue(age.kind, age.term, STRONG, f.field))
                 else:
                     adult = True
         return cues, adult
+
+    def _as_noun(self, text: Normalized) -> bool:
+        """A [noun] term standing as a noun in some Latin view ("a minor posing", "minor,")."""
+        return self._noun_use is not None and any(self._noun_use.search(v) for v in text.latin)
 
     def _negative_cues(self, prepared: PreparedPrompt) -> list[_Cue]:
         return [
@@ -125,6 +154,8 @@ def _minor_strength(cues: list[_Cue], adult: bool) -> float:
     # Negative-prompt cues do not compound among themselves ("old, wrinkles, aged" is one
     # ordinary beauty negative): the strongest one joins the positive weak cues.
     negative = max((c.weight for c in cues if not c.strong and c.kind == "negative"), default=0.0)
-    weak = 1.0 - (1.0 - negative) * math.prod(1.0 - c.weight for c in cues if not c.strong and c.kind != "negative")
-    weak = min(weak, WEAK_CAP) * (0.5 if adult else 1.0)
+    positive = [c for c in cues if not c.strong and c.kind != "negative"]
+    weak = 1.0 - (1.0 - negative) * math.prod(1.0 - c.weight for c in positive)
+    distinct = {c.term.removesuffix("s") for c in positive}
+    weak = min(weak, MANY_WEAK_CAP if len(distinct) >= MANY_WEAK else WEAK_CAP) * (0.5 if adult else 1.0)
     return max(strong, weak)

@@ -5,7 +5,7 @@ text gets the same object and the work is done once per prompt. It returns a ``N
 
 * ``native``: NFKC (full-width forms fold), case-folded, invisible characters (format ``Cf``,
   controls, variation selectors, tag characters, fillers) removed, ``ё`` read as ``е``,
-  whitespace runs collapsed. The original script stays: Russian, Japanese and Chinese terms
+  whitespace runs collapsed, split letters joined in any script (``г . о . л . а . я``). The original script stays: Russian, Japanese and Chinese terms
   match here, as do Latin terms with diacritics kept on purpose (``niña``).
 * ``plain``: Latin views that keep digits, for age and grade patterns and for Latin terms:
   the ``anyascii`` transliteration, then a confusable skeleton (Cyrillic/Greek/Armenian
@@ -14,6 +14,9 @@ text gets the same object and the work is done once per prompt. It returns a ``N
   ``n-u-d-e``) and letter runs collapsed (``nuuuude`` -> ``nude`` and ``teeeen`` -> ``teen``).
 * ``leet``: the same with leetspeak read as letters inside tokens that hold a letter
   (``s3x``, ``p0rn``, ``l0l1``); pure numbers are never rewritten, so ages survive in ``plain``.
+* Emoji read as words in the Latin views: ``🍆`` -> ``eggplant emoji`` (its CLDR-style name
+  from ``anyascii``, then "emoji"), so a lexicon names an emoji without naming the fruit; a few
+  whose name misleads are overridden (``🔞`` reads "nsfw", not "underage").
 * ``masked``: single-character censoring (``p*rn``, ``n#ked``, ``l!ngerie``) turned into ``*``,
   which lexicons match through their one-vowel-masked variants.
 
@@ -60,6 +63,10 @@ _SPLIT = regex.compile(
     r"(?<![a-z0-9])[a-z0-9@$](?P<sep> ?[.\-_*~/+·•] ?| )[a-z0-9@$](?:(?P=sep)[a-z0-9@$])+(?![a-z0-9])"
 )
 _SEPARATORS = regex.compile(r"[ .\-_*~/+·•]")
+# The same in any script, for the native view ("г . о . л . а . я").
+_SPLIT_NATIVE = regex.compile(
+    r"(?<!\w)\w(?P<sep> ?[.\-_*~/+·•] ?| )\w(?:(?P=sep)\w)+(?!\w)"
+)
 _RUN3 = regex.compile(r"([a-z])\1{2,}")
 _WORD_SEPARATORS = regex.compile(r"[_\-]+")
 _LEET_TOKEN = regex.compile(r"[a-z0-9@$!|+]+")
@@ -71,6 +78,11 @@ LEET_AMBIGUOUS = "1"
 # One censoring character standing for a letter: inside a word or at its end ("nud*").
 _MASK = regex.compile(r"(?<=[a-z])[*#!@?.](?=[a-z])|(?<=[a-z])[*#!@](?![a-z0-9])|(?<![a-z0-9])[*#](?=[a-z]{2})")
 _MASK_CHARS = regex.compile(r"[*#!@?.]")
+# Pictographs (and the keycap/regional symbols anyascii also names ":...:"); skin tones fold away.
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\U0001F1E6-\U0001F1FF]")
+_EMOJI_NAME = regex.compile(r":([a-z0-9_+\-]{1,40}):")
+#: Emoji whose ``anyascii`` name says something else than what they mean in a prompt.
+_EMOJI_WORDS = {"\U0001F51E": "nsfw"}  # "no one under 18": adult content, not a minor
 _NO_CONFUSABLE = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "KANGXI", "IDEOGRAPHIC")
 
 
@@ -146,6 +158,21 @@ def fold(text: str) -> str:
     return _tidy(anyascii(_COMBINING.sub("", text)).lower() if not text.isascii() else text.lower())
 
 
+def _emoji_word(m: regex.Match[str]) -> str:
+    char = m.group()
+    if char in _EMOJI_WORDS:
+        return f" {_EMOJI_WORDS[char]} emoji "
+    name = _EMOJI_NAME.fullmatch(anyascii(char))
+    return f" {name.group(1).replace('_', ' ')} emoji " if name else f" {char} "
+
+
+def _ascii(text: str) -> str:
+    """``anyascii`` transliteration, lower-cased, emoji read as words."""
+    if text.isascii():
+        return text.lower()
+    return anyascii(_COMBINING.sub("", _EMOJI.sub(_emoji_word, text))).lower()
+
+
 def _join_split_letters(text: str) -> str:
     return _SPLIT.sub(lambda m: _SEPARATORS.sub("", m.group()), text)
 
@@ -180,11 +207,12 @@ def normalize(text: str, limit: int = MAX_FIELD_CHARS) -> Normalized:
     cleaned = _clean(text[:limit])
     native = _NEWLINES.sub("\n", _SPACES.sub(" ", unicodedata.normalize("NFKC", cleaned.casefold())))
     native = native.translate(_RUSSIAN).strip()
-    raw_ascii = anyascii(_COMBINING.sub("", cleaned)).lower() if not cleaned.isascii() else cleaned.lower()
+    if not native.isascii():  # Latin split letters are joined in the Latin views
+        native = _SPLIT_NATIVE.sub(lambda m: _SEPARATORS.sub("", m.group()), native)
+    raw_ascii = _ascii(cleaned)
     skeleton = raw_ascii
     if not cleaned.isascii():
-        confused = cleaned.translate(_confusable_table())
-        skeleton = anyascii(_COMBINING.sub("", confused)).lower()
+        skeleton = _ascii(cleaned.translate(_confusable_table()))
     joined = _join_split_letters(skeleton)
     runs = joined if _RUN3.search(joined) is None else None
     once = joined if runs is not None else _RUN3.sub(r"\1", joined)

@@ -26,9 +26,9 @@ import regex
 from detectors.base import Category, DetectorResult, Evidence, Field_, PromptInput
 from detectors.normalize import LEET_AMBIGUOUS, MAX_FIELD_CHARS, Normalized
 from detectors.people_cues import Cue, CueKind, find_cues
-from detectors.people_lexicon import LEXICONS, Match, PeopleIndex
+from detectors.people_lexicon import LEXICONS, Alias, Match, PeopleIndex
 from detectors.people_names import NameFinder, NameHit
-from detectors.people_tokens import IL_AS_ONE, Token, TokenView
+from detectors.people_tokens import IL_AS_ONE, Token, TokenView, fold_word, tokenize
 from detectors.prepared import PreparedPrompt, prepare
 from detectors.sexual import sexual_matches
 
@@ -42,7 +42,15 @@ MAX_EVIDENCE = 16
 #: The fuzzy pass reads this many tokens of a prompt; exact matching reads the whole field.
 MAX_FUZZY_TOKENS = 400
 _ASCII_WORD = regex.compile(r"[a-z0-9]+")
-_NAME_TERMS = {"pair": "unlisted full name", "title": "unlisted titled name", "photo_of": "unlisted given name"}
+_NAME_TERMS = {
+    "pair": "unlisted full name",
+    "initial": "unlisted full name",
+    "title": "unlisted titled name",
+    "photo_of": "unlisted given name",
+}
+# An alias in capitals ("AOC", "IU") written exactly so is an acronym of the person, not the
+# everyday word it also spells.
+_ACRONYM = regex.compile(r"[A-Z][A-Z0-9]{2,7}")
 
 #: How sexual a prompt is: 0 none (or only suggestive), 1 sexualised ("lingerie"), 2 explicit.
 SexualLevel = int
@@ -86,6 +94,7 @@ class RealPersonDetector:
             ambiguous=self.names.ambiguous | self.names.common,
         )
         self.sexual = sexual or _sexual_level
+        self._initials = _initials_index(self.index)
         lists = "+".join(f"{name.split('.')[0]}.{v}" for name, v in self.index.versions.items())
         self.version = f"{CODE_VERSION}+{lists}+words.{self.names.digest}"
 
@@ -132,7 +141,8 @@ class RealPersonDetector:
             # such as "photo of" is the person; written otherwise, or with no cue, maybe not.
             span = (view.tokens[m.first].start, view.tokens[m.last].end) if m.first >= 0 else None
             written = span is not None and prompt[span[0] : span[1]] == m.alias.text
-            out.append(self._person(m, span, "prompt", sure=strong and written))
+            acronym = written and _ACRONYM.fullmatch(m.alias.text) is not None
+            out.append(self._person(m, span, "prompt", sure=(strong or acronym) and written))
         return out
 
     def _inside_other_name(self, view: TokenView, m: Match) -> bool:
@@ -184,6 +194,10 @@ class RealPersonDetector:
                 return self._person(Match(listed[0], -1, -1), (hit.start, hit.end), "prompt")
             high = BLOCK if strong else REVIEW
             return _Signal("social handle", "name", "prompt", hit.start, hit.end, 0.6, high, high)
+        if hit.kind == "initial":  # "Ariana G.": a listed person with that given name and initial
+            listed = self._initials.get(_initial_key(hit.term))
+            if listed is not None:
+                return self._person(Match(listed, -1, -1, edits=1), (hit.start, hit.end), "prompt")
         term = _NAME_TERMS[hit.kind]
         if strong or hit.kind == "photo_of":  # (photo_of: "photo of" right before the name)
             return _Signal(term, "name", "prompt", hit.start, hit.end, 0.5, BLOCK, BLOCK)
@@ -260,6 +274,26 @@ def _secondary_views(norm: Normalized, primary: str) -> list[tuple[TokenView, bo
         if key not in seen:
             seen.add(key)
             out.append((TokenView.of_folds(words), leet))
+    return out
+
+
+def _initial_key(name: str) -> tuple[str, str]:
+    """ "Ariana G." -> ("ariana", "g"): a given name and a surname's first letter."""
+    words = [fold_word(w) for w in name.split()]
+    words = [w for w in words if w]
+    return (words[0], words[-1][:1]) if len(words) >= 2 else ("", "")
+
+
+def _initials_index(index: PeopleIndex) -> dict[tuple[str, str], Alias]:
+    """(given name, surname initial) -> the listed two-or-three-word alias it abbreviates; keys
+    that fit several listed people are kept too (any of them is a real person)."""
+    out: dict[tuple[str, str], Alias] = {}
+    for alias in index.aliases:
+        if alias.cjk or alias.tokens < 2 or index.people[alias.person].protected:
+            continue
+        words = [t.fold for t in tokenize(alias.text)]
+        if len(words) >= 2 and len(words[0]) >= 3:
+            out.setdefault((words[0], words[-1][:1]), alias)
     return out
 
 

@@ -130,6 +130,10 @@ _PLACES = _words(
     "pool",
     "salon",
 )
+# "my local starbucks", "our usual bar": words between the possessive and the place.
+_LOCAL = r"(?:(?:local|usual|favou?rite|nearby|neighbou?rhood|corner|new|old)\s+)?"
+# Places that are groups of people the user belongs to: "on my team", "in my class".
+_PEOPLE_PLACES = _words("team", "class", "floor", "shift", "department", "unit", "squad", "crew")
 _ES_MY = (
     r"\bmis?\s+(?:vecin[ao]s?|jef[ae]|compañer[ao]\s+de\s+(?:trabajo|clase|escuela)|compañer[ao]|ex|novi[ao]"
     r"|espos[ao]|profe(?:sor[a]?)?|maestr[ao]|alumn[ao]|prim[ao]|herman[ao]|hermanastr[ao]|hijastr[ao]"
@@ -174,11 +178,17 @@ SOURCE = (
     ),
     (
         "person from a real place",
-        rf"\b(?:g[i1!]rl|woman|lady|guy|man|barista|cashier|waitress|waiter|nurse|receptionist)\s+(?:from|at)\s+(?:the|my|our)\s+{_PLACES}\b",
+        rf"\b(?:g[i1!]rl|woman|lady|guy|man|barista|cashier|waitress|waiter|nurse|receptionist)\s+(?:from|at)\s+(?:the|my|our)\s+{_LOCAL}{_PLACES}\b",
     ),
     (
         "from my workplace or street",
-        rf"\bfrom\s+(?:my|our)\s+{_PLACES}\b|\bnext\s+door\b|\bdown\s+the\s+(?:street|hall)\b",
+        rf"\b(?:from|on|in)\s+(?:my|our)\s+{_PEOPLE_PLACES}\b|\bfrom\s+(?:my|our)\s+{_LOCAL}{_PLACES}\b"
+        r"|\bnext\s+door\b|\bdown\s+the\s+(?:street|hall)\b",
+    ),
+    (
+        "works or lives near the user",
+        r"\b(?:she|he|who|that)\s+(?:works|worked|lives|lived)\s+(?:at|in|on|with|upstairs|downstairs|next\s+door"
+        r"|across|down|near|nearby|around\s+the\s+corner)\b",
     ),
     (
         "local presenter",
@@ -272,7 +282,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "person from a real place": tuple(
         "girl g1rl g!rl woman lady guy man barista cashier waitress waiter nurse receptionist".split()
     ),
-    "from my workplace or street": ("from", "next", "down"),
+    "from my workplace or street": ("from", "next", "down", "on my", "in my", "on our", "in our"),
+    "works or lives near the user": ("works", "worked", "lives", "lived"),
     "local presenter": ("weather", "news", "anchor", "tv", "reporter"),
     "someone the user knows": ("know",),
     "photo of her (es/pt/fr/de)": ("foto", "su ", "do instagram", "son ", "ihrem"),

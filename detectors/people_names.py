@@ -42,6 +42,17 @@ _TITLE_WORDS = frozenset(
     "baron baroness captain doctor professor general agent sister brother father mother uncle aunt".split()
 )
 _TITLES = frozenset("mrs ms miss mr mme mlle frau herr sra srta sr dr".split())  # as in people_cues.TITLE
+# Titles that are also common nouns ("nackte Frau am Strand": a naked woman at the beach): a
+# surname after them must be capitalised and 3+ letters.
+_NOUN_TITLES = frozenset("frau herr".split())
+# Nationality words start place and thing names ("French Riviera", "English Channel", "Swiss
+# Alps"), never a person's name in a prompt, though a few are given names somewhere.
+_DEMONYMS = frozenset(
+    "american african arabian asian australian austrian belgian brazilian british canadian chinese czech danish "
+    "dutch egyptian english european finnish french german greek hungarian indian irish italian japanese korean "
+    "mexican nordic norwegian persian polish portuguese roman russian scottish spanish swedish swiss thai "
+    "turkish ukrainian welsh".split()
+)
 _ARTWORK = re.compile(r"\s+by\s+\S", re.IGNORECASE)
 
 
@@ -50,7 +61,7 @@ class NameHit:
     term: str  # the name as written (capped by Evidence)
     start: int
     end: int
-    kind: str  # "pair" | "title" | "photo_of" | "handle"
+    kind: str  # "pair" | "initial" | "title" | "photo_of" | "handle"
     tokens: int = 1
 
 
@@ -100,8 +111,10 @@ class NameFinder:
     def _at(self, text: str, tokens: list[Token], i: int, skip: set[int]) -> NameHit | None:
         first = tokens[i]
         titled = i > 0 and tokens[i - 1].fold in _TITLES and TITLE.search(text, tokens[i - 1].start, first.start)
-        if first.cjk or not (titled or first.fold in self.given):  # cheap tests before any regex
-            return None
+        if titled and tokens[i - 1].fold in _NOUN_TITLES and not (_capitalised(first.raw) and len(first.fold) > 2):
+            titled = False
+        if first.cjk or first.fold in _DEMONYMS or not (titled or first.fold in self.given):
+            return None  # (cheap tests before any regex)
         if ARTIST_CREDIT.search(text, max(0, first.start - 80), first.start):
             return None
         if titled and self._surname("", first, " ", titled=True):
@@ -132,7 +145,7 @@ class NameFinder:
             and not self.is_everyday(first.fold)
             and _initial(text, first, following[0])
         ):
-            return NameHit(text[first.start : following[0].end + 1], first.start, following[0].end + 1, "pair", 2)
+            return NameHit(text[first.start : following[0].end + 1], first.start, following[0].end + 1, "initial", 2)
         if not PHOTO_OF.search(text, max(0, first.start - 24), first.start) or self.is_everyday(first.fold):
             return None
         if following and _capitalised(following[0].raw) and _gap(text, first, following[0]) == " ":

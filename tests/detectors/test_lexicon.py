@@ -103,8 +103,8 @@ def test_matching(lexicon, text: str, terms: list[str]) -> None:  # type: ignore
 @pytest.mark.parametrize(
     ("name", "sections"),
     [
-        ("sexual.txt", {"explicit", "sexualised", "suggestive"}),
-        ("minors.txt", {"strong", "weak", "adult"}),
+        ("sexual.txt", {"explicit", "sexualised", "suggestive", "attire"}),
+        ("minors.txt", {"strong", "weak", "noun", "adult"}),
         ("negative_adult.txt", {"strong", "medium", "weak"}),
     ],
 )
