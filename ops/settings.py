@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +40,12 @@ class Settings(BaseSettings):
     deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
 
     escalation_policy: Path | None = Field(None, description="Escalation policy TOML (default: ops/escalation.toml)")
+    screen_images: bool = Field(True, description="Run the image agent (loads the image models)")
+    image_workers: int = Field(1, ge=0, description="Processes for image analysis (0: in a thread)")
+    image_root: Path | None = Field(None, description="file:// image URIs are read only below this directory")
+    image_hosts: tuple[str, ...] = Field((), description="http(s) hosts images may be fetched from")
+    hash_banks: tuple[Path, ...] = Field((), description="Known-bad hash bank files (TSV) loaded at start")
+    face_gallery_dir: Path | None = Field(None, description="Protected persons' reference photos")
     store: str = Field("rocksdb://", description="faust table store: rocksdb:// (persistent) or memory://")
     data_dir: Path = Field(Path("var"), description="Worker state and logs")
     metrics_port: int | None = Field(None, description="Serve Prometheus metrics on this port")
@@ -71,8 +78,12 @@ class Settings(BaseSettings):
     def as_env(self) -> dict[str, str]:
         """These settings as MODSTREAM_* variables, to hand to a child process."""
         out = {}
-        for name, value in self.model_dump(exclude_none=True).items():
-            out[f"MODSTREAM_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+        for name, value in self.model_dump(mode="json", exclude_none=True).items():
+            if isinstance(value, bool):
+                value = str(value).lower()
+            elif isinstance(value, list):
+                value = json.dumps(value)  # pydantic-settings reads complex values as JSON
+            out[f"MODSTREAM_{name.upper()}"] = str(value)
         return out
 
     def topic(self, name: str) -> str:

@@ -13,6 +13,7 @@ from ops.settings import Settings
 from streams import topics
 from streams.agents import Pipeline, build
 from streams.app import create_app
+from streams.images import ImageStage
 
 log = logging.getLogger("modstream.worker")
 
@@ -23,7 +24,8 @@ def assemble(settings: Settings, screener: PromptScreener | None = None) -> Pipe
     metrics = Metrics()
     if settings.metrics_port:
         metrics.serve(settings.metrics_port)
-    return build(app, settings, screener or PromptScreener.default(), metrics)
+    images = ImageStage.from_settings(settings) if settings.screen_images else None
+    return build(app, settings, screener or PromptScreener.default(), metrics, images=images)
 
 
 def run_worker(settings: Settings) -> None:

@@ -2,10 +2,13 @@
 
     prompts.submitted    ─screen_prompts──> risk.scores, moderation.decisions, user.signals
     moderation.decisions ─enforce_decisions─> enforcement.actions (block_generation)
+    generations.completed ─screen_generations [prompt_context]─> risk.scores, moderation.decisions,
+                                                        user.signals
     user.signals         ─escalate_user [user_state]─> enforcement.actions, enforcement.reversals,
                                                         safety.hotline_reports
     reports.filed        ─triage_reports [report_index]─> review.queue
     review.verdicts      ─apply_verdicts──> user.signals
+    hashbank.updates     ─update_hash_bank [hash_bank, global]─> every worker's image screener
     (anything undecodable or failing) ──> deadletter
 
 Agents stay thin: decode at the edge, call pure code (detectors, streams.events, escalation,
@@ -15,6 +18,7 @@ the worker keeps running. Logs carry ids and reasons, never prompt text.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -26,22 +30,44 @@ from detectors import PromptScreener, Screening
 from detectors.fingerprint import content_hash, fingerprint
 from ops.metrics import Metrics
 from ops.settings import Settings
-from schemas.models import ModerationDecision, PromptSubmitted, ReportFiled, ReviewVerdict, SubjectKind, UserSignal
+from detectors.images.base import ImageContext, ImageScreening
+from detectors.images.errors import ImageError
+from schemas.models import (
+    GenerationCompleted,
+    HashBankUpdate,
+    ModerationDecision,
+    PromptSubmitted,
+    ReportFiled,
+    ReviewVerdict,
+    SubjectKind,
+    UserSignal,
+)
 from streams import escalation, events, reports, topics
-from streams.pipeline import OversizedInput, Pipeline, screen_safely
+from streams.images import ImageStage
+from streams.pipeline import OversizedInput, Pipeline, current, screen_safely
 
 log = logging.getLogger("modstream.agents")
 Sink = Callable[[topics.TopicDef, BaseModel], Awaitable[None]]
 
 
-def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics: Metrics, sink: Sink | None = None) -> Pipeline:
+def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics: Metrics,
+          sink: Sink | None = None, images: ImageStage | None = None) -> Pipeline:
     """Register every agent and table on ``app``; returns the shared pipeline."""
     p = Pipeline(app, settings, screener, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
     user_state = app.Table("user_state", default=None, key_type=str, partitions=settings.partitions)
+    # Keyed by request id like prompts and generations, so co-partitioned with both.
+    prompt_context = app.Table("prompt_context", default=None, key_type=str, partitions=settings.partitions)
     report_index = app.Table("report_index", default=None, key_type=str, partitions=settings.partitions)
     # Read by every worker whatever its partitions: reviews' memory, and users' current risk.
     false_positives = app.GlobalTable("false_positives", default=None, key_type=str, partitions=settings.partitions)
     user_risk = app.GlobalTable("user_risk", default=None, key_type=str, partitions=settings.partitions)
+
+    async def bank_changed(event: faust.EventT) -> None:  # another worker's update, or recovery
+        if images is not None and event.value:
+            images.apply(HashBankUpdate.model_validate(event.value))
+
+    hash_bank = app.GlobalTable("hash_bank", default=None, key_type=str, partitions=settings.partitions,
+                                on_changelog_event=bank_changed)
 
     @app.agent(p.topic[topics.PROMPTS_SUBMITTED.name], name="screen_prompts")
     async def screen_prompts(stream: faust.StreamT) -> None:
@@ -57,7 +83,8 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
                     exc = OversizedInput(f"prompt longer than {settings.max_prompt_chars} characters")
                     await p.dead_letter(stage, exc, event)
                     rejected = events.rejected(f"input rejected: {exc}", screener.policy.version, prompt.request_id)
-                    await decide(prompt, rejected, None, None)
+                    with current(event):
+                        await decide(prompt, rejected, None, None)
                     continue
                 accepted.append((event, prompt))
             if not accepted:
@@ -71,7 +98,8 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
                 try:
                     digest = content_hash(item)
                     overturned = set(false_positives.get(digest) or ())
-                    await decide(prompt, events.remembered_false_positive(screening, overturned), digest, fingerprint(item))
+                    with current(event):
+                        await decide(prompt, events.remembered_false_positive(screening, overturned), digest, fingerprint(item))
                 except Exception as exc:  # a bug here must cost one dead letter, not the worker
                     await p.dead_letter(stage, exc, event)
 
@@ -83,7 +111,58 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
         signal = events.user_signal(prompt, decision, risk)
         if signal is not None:
             await p.send(topics.USER_SIGNALS, signal)
+        prompt_context[prompt.request_id] = {"scores": risk.scores, "mature": prompt.mature_content_allowed}
         p.count_decision(decision, screening)
+
+    @app.agent(p.topic[topics.GENERATIONS_COMPLETED.name], name="screen_generations", concurrency=2)
+    async def screen_generations(stream: faust.StreamT) -> None:
+        stage = "screen_generations"
+        async for event in stream.events():
+            generation = await p.decode(stage, event, GenerationCompleted)
+            if generation is None or images is None:
+                continue
+            known = prompt_context.get(generation.request_id) or {}
+            contexts = [ImageContext(request_id=generation.request_id, user_id=generation.user_id, image_index=i,
+                                     mature_content_allowed=bool(known.get("mature", False)),
+                                     prompt_scores=known.get("scores"))
+                        for i in range(len(generation.images))]
+            results = await asyncio.gather(*(images.screen(ref, ctx) for ref, ctx in zip(generation.images, contexts, strict=True)),
+                                           return_exceptions=True)
+            for index, result in enumerate(results):
+                if isinstance(result, BaseException):
+                    if not isinstance(result, ImageError):
+                        log.error("image screening failed: %s", type(result).__name__)
+                    await p.dead_letter(stage, result, event)
+                    reason = f"image {index} unreadable ({type(result).__name__}); held for review"
+                    result = events.image_rejected(generation.request_id, reason, images.screener.policy.version)
+                await decide_image(generation, index, result)
+
+    async def decide_image(generation: GenerationCompleted, index: int, screening: ImageScreening) -> None:
+        risk = events.image_risk_scored(generation, index, screening)
+        decision = events.image_decision(generation, index, screening, risk.event_id)
+        await p.send(topics.RISK_SCORES, risk)
+        await p.send(topics.MODERATION_DECISIONS, decision)
+        signal = events.image_signal(generation, index, screening, decision, risk)
+        if signal is not None:
+            await p.send(topics.USER_SIGNALS, signal)
+        metrics.decisions.labels(decision.action.value).inc()
+        metrics.events.labels("screen_generations", "decided").inc()
+        log.info("image decision %s request=%s user=%s action=%s categories=%s reasons=%s",
+                 decision.decision_id, decision.request_id, decision.user_id, decision.action.value,
+                 ",".join(decision.categories), "; ".join(decision.reasons))
+
+    @app.agent(p.topic[topics.HASH_BANK_UPDATES.name], name="update_hash_bank")
+    async def update_hash_bank(stream: faust.StreamT) -> None:
+        stage = "update_hash_bank"
+        async for event in stream.events():
+            update = await p.decode(stage, event, HashBankUpdate)
+            if update is None:
+                continue
+            # This worker now; every other worker (and any restart) through the changelog.
+            if images is not None:
+                images.apply(update)
+            hash_bank[f"{update.kind.value}:{update.bank}:{update.hash}"] = update.model_dump(mode="json")
+            metrics.events.labels(stage, update.op.value).inc()
 
     @app.agent(p.topic[topics.MODERATION_DECISIONS.name], name="enforce_decisions")
     async def enforce_decisions(stream: faust.StreamT) -> None:

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 
 from detectors.base import Action, Assessment, PromptInput, Screening, Verdict
+from detectors.images.base import ImageAssessment, ImageScreening, ImageVerdict
 from schemas.models import (
     DeadLetter,
     DetectorFailure,
@@ -18,6 +19,7 @@ from schemas.models import (
     EnforcementKind,
     EnforcementReversed,
     Evidence,
+    GenerationCompleted,
     HotlineReport,
     IncidentType,
     ModerationAction,
@@ -240,4 +242,62 @@ def hotline_report(action: EnforcementAction, signal: UserSignal, first_seen: da
         decision_ids=list(action.cause_decision_ids), evidence=signal.evidence, images=signal.images,
         first_seen_at=first_seen, reported_at=now(), evidence_hold=True,
         policy_version=action.policy_version,
+    )
+
+
+def image_risk_scored(generation: GenerationCompleted, index: int, screening: ImageScreening) -> RiskScored:
+    a = screening.assessment
+    versions = sorted({(r.detector, r.version) for r in a.results})
+    ref = generation.images[index]
+    return RiskScored(
+        event_id=stable_id("image-risk", generation.event_id, index, *versions),
+        request_id=generation.request_id, user_id=generation.user_id,
+        subject=Subject(kind=SubjectKind.image, id=ref.sha256),
+        scores={str(c): round(v, 6) for c, v in a.scores.items()},
+        detectors=[DetectorVersion(name=n, version=v) for n, v in versions],
+        evidence=[Evidence(detector=e.detector, category=str(e.category), term=e.term, field="image") for e in a.evidence],
+        failures=[DetectorFailure(detector=f.detector, version=f.version, error=f.error) for f in a.failures],
+        scored_at=now(),
+    )
+
+
+def image_decision(generation: GenerationCompleted, index: int, screening: ImageScreening,
+                   risk_event_id: str | None) -> ModerationDecision:
+    v = screening.verdict
+    return ModerationDecision(
+        decision_id=stable_id("image-decision", generation.event_id, index, v.policy_version),
+        request_id=generation.request_id, user_id=generation.user_id,
+        subject=Subject(kind=SubjectKind.image, id=generation.images[index].sha256),
+        action=ModerationAction(v.action.value), categories=[str(c) for c in v.categories],
+        reasons=list(v.reasons), policy_version=v.policy_version, risk_event_id=risk_event_id,
+        decided_at=now(),
+    )
+
+
+def image_rejected(request_id: str, reason: str, policy_version: str) -> ImageScreening:
+    """A fail-closed review for an image that could not be fetched or read."""
+    verdict = ImageVerdict(action=Action.REVIEW, reasons=(reason,), policy_version=policy_version)
+    return ImageScreening(assessment=ImageAssessment(request_id=request_id), verdict=verdict)
+
+
+def image_signal(generation: GenerationCompleted, index: int, screening: ImageScreening,
+                 decision: ModerationDecision, risk: RiskScored) -> UserSignal | None:
+    """What a flagged image counts against its user: child safety, evasion by wording, or the category."""
+    v = screening.verdict
+    if decision.action == ModerationAction.allow:
+        return None
+    if v.hotline:
+        category, score = "sexual/minors", 1.0
+    elif v.evasion:
+        category, score = "generation/evasion", 1.0
+    else:
+        category = gravest(decision.categories)
+        score = risk.scores.get(category, 0.5)
+    ref = generation.images[index]
+    return UserSignal(
+        signal_id=stable_id("signal", decision.decision_id), user_id=generation.user_id,
+        kind=SignalKind.generation_flagged, category=category, score=score,
+        decision_id=decision.decision_id, request_id=generation.request_id,
+        evidence=list(risk.evidence)[:16], image_uris=[ref.uri], images=[ref],
+        occurred_at=generation.completed_at,
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import weakref
+from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import faust
+from faust import streams as faust_streams
 from pydantic import BaseModel
 
 from detectors import PromptScreener, Screening
@@ -39,6 +42,21 @@ def screen_safely(screener: PromptScreener, items: Sequence[PromptInput]) -> lis
         reason = f"screening failed ({type(exc).__name__}); held for review"
         verdict = Verdict(action=Action.REVIEW, reasons=(reason,), policy_version=screener.policy.version)
         return [Screening(assessment=Assessment(request_id=i.request_id), verdict=verdict) for i in items]
+
+
+@contextmanager
+def current(event: faust.EventT) -> Iterator[None]:
+    """Make ``event`` faust's current event, as stream iteration would.
+
+    Inside a ``take_events`` batch faust leaves no (or the last) event current, but a table
+    write sends its changelog record to the current event's partition: each item of a batch
+    must be current while its own writes happen, or state lands on the wrong partition.
+    """
+    token = faust_streams._current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        faust_streams._current_event.reset(token)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from schemas.models import (
     EnforcementAction,
     EnforcementReversed,
     GenerationCompleted,
+    HashBankUpdate,
     HotlineReport,
     ModerationDecision,
     PromptSubmitted,
@@ -84,6 +85,10 @@ REVIEW_VERDICTS = TopicDef(
     "review.verdicts", ReviewVerdict, "user_id",
     "Human moderators' verdicts: upheld, overturned or escalated.",
 )
+HASH_BANK_UPDATES = TopicDef(
+    "hashbank.updates", HashBankUpdate, "hash",
+    "Known-bad image hashes added or withdrawn at run time; every worker applies every one.",
+)
 DEADLETTER = TopicDef(
     "deadletter", DeadLetter, "source_topic",
     "Anything that could not be decoded or processed, with its source offset and raw bytes.",
@@ -101,6 +106,7 @@ ALL: tuple[TopicDef, ...] = (
     HOTLINE_REPORTS,
     REVIEW_QUEUE,
     REVIEW_VERDICTS,
+    HASH_BANK_UPDATES,
     DEADLETTER,
 )
 
@@ -123,7 +129,7 @@ def for_event(event: type[BaseModel]) -> TopicDef:
 
 
 #: The agents' faust tables; their changelog topics are created with the rest.
-TABLES = ("user_state", "report_index", "false_positives", "user_risk")
+TABLES = ("user_state", "report_index", "prompt_context", "false_positives", "user_risk", "hash_bank")
 
 
 def changelog(settings: Settings, table: str) -> str:
