@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
 import os
 import subprocess
@@ -12,13 +14,14 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from PIL import Image
 from rich.console import Console
 from rich.markup import escape
 
 from ops.broker import EmbeddedBroker
 from ops.kafka_admin import create_topics
 from ops.settings import Settings
-from schemas.models import DeadLetter, ModerationDecision, PromptSubmitted
+from schemas.models import DeadLetter, GenerationCompleted, ImageRef, ModerationDecision, PromptSubmitted
 from streams import topics
 from streams.client import EventPublisher, Subscriber
 
@@ -28,6 +31,22 @@ STYLE = {"allow": "green", "review": "yellow", "block": "bold red"}
 def sample_prompts() -> list[PromptSubmitted]:
     text = resources.files("ops").joinpath("samples/prompts.jsonl").read_text(encoding="utf-8")
     return [PromptSubmitted.model_validate_json(line) for line in text.splitlines() if line.strip()]
+
+
+def sample_images(root: Path) -> list[ImageRef]:
+    """Benign photos bundled with scikit-image, written as JPEG: what the sample generations show."""
+    from skimage import data as photos  # a dev dependency, like this whole mode
+
+    root.mkdir(parents=True, exist_ok=True)
+    refs = []
+    for name in ("astronaut", "coffee", "chelsea", "rocket"):
+        path = root / f"{name}.jpg"
+        buffer = io.BytesIO()
+        Image.fromarray(getattr(photos, name)()).convert("RGB").save(buffer, "JPEG", quality=90)
+        path.write_bytes(buffer.getvalue())
+        refs.append(ImageRef(uri=path.resolve().as_uri(), sha256=hashlib.sha256(buffer.getvalue()).hexdigest(),
+                             size_bytes=len(buffer.getvalue())))
+    return refs
 
 
 def spawn_worker(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
@@ -54,9 +73,9 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
 class Traffic(threading.Thread):
     """Publishes the sample prompts round-robin at ``rate``/s, with a malformed one now and then."""
 
-    def __init__(self, settings: Settings, rate: float, bad_every: int):
+    def __init__(self, settings: Settings, rate: float, bad_every: int, images: list[ImageRef]):
         super().__init__(daemon=True, name="sample-traffic")
-        self.settings, self.rate, self.bad_every = settings, rate, bad_every
+        self.settings, self.rate, self.bad_every, self.images = settings, rate, bad_every, images
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -68,19 +87,24 @@ class Traffic(threading.Thread):
                 if self.bad_every and n % self.bad_every == 0:
                     pub.publish_raw(topics.PROMPTS_SUBMITTED.name, b"\x00\x00\x00\x00\x01not avro")
                     continue
-                sample = samples[n % len(samples)]
-                pub.publish(sample.model_copy(update={
+                sample = samples[n % len(samples)].model_copy(update={
                     "event_id": str(uuid.uuid4()), "request_id": f"req-{n:06d}",
                     "submitted_at": datetime.now(UTC),
-                }))
+                })
+                pub.publish(sample)
+                if self.images and n % 3 == 0:  # now and then the generator reports its result
+                    pub.publish(GenerationCompleted(
+                        event_id=str(uuid.uuid4()), request_id=sample.request_id, user_id=sample.user_id,
+                        images=[self.images[n % len(self.images)]], completed_at=datetime.now(UTC)))
 
 
 def show(console: Console, event: object) -> None:
     stamp = datetime.now().strftime("%H:%M:%S")
     if isinstance(event, ModerationDecision):
         action = event.action.value
+        what = event.request_id if event.subject.kind.value != "image" else f"{event.request_id[:8]}/img"
         console.print(
-            f"{stamp}  {event.request_id:12} {event.user_id:8} [{STYLE[action]}]{action:6}[/] "
+            f"{stamp}  {what:12} {event.user_id:8} [{STYLE[action]}]{action:6}[/] "
             f"{escape(','.join(event.categories) or '-'):20} {escape('; '.join(event.reasons))}",
             no_wrap=True, overflow="ellipsis",
         )
@@ -95,12 +119,16 @@ def run_dev(settings: Settings, *, rate: float, count: int, port: int | None, ba
     console = Console(highlight=False)
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
+    images = sample_images(data_dir / "images")
+    bank = resources.files("detectors").joinpath("images/banks/sample.tsv")
     with EmbeddedBroker(port=port, log_path=data_dir / "broker.log").start() as broker:
-        s = settings.model_copy(update={"broker": broker.bootstrap})
+        # The sample bank holds two benign photos' hashes, so the hash path shows in the demo.
+        s = settings.model_copy(update={"broker": broker.bootstrap, "image_root": (data_dir / "images").resolve(),
+                                        "hash_banks": (Path(str(bank)),)})
         create_topics(s.bootstrap, topics.specs(s))
         console.print(f"[bold]modstream dev[/]  broker {broker.bootstrap}  worker log {data_dir / 'worker.log'}")
         worker = spawn_worker(s, data_dir / "worker.log")
-        traffic = Traffic(s, rate, bad_every)
+        traffic = Traffic(s, rate, bad_every, images)
         shown = 0
         try:
             traffic.start()
