@@ -25,7 +25,7 @@ __all__ = ["AgeCue", "AgeReader", "ADULT_AGE"]
 
 ADULT_AGE = 18
 MAX_AGE = 120
-_WORD = r"[a-z]+(?: [a-z]+)?"
+_WORD = r"[a-z]++(?: [a-z]++)?"  # atomic words: no backtracking inside a word
 _NUM = rf"(?P<num>\d{{1,3}}|{_WORD})"
 _LEFT = r"(?<![a-z0-9.])"
 # A bare number only counts as an age when punctuation or the end follows it ("she's 11,").
@@ -38,17 +38,12 @@ _LATIN_PATTERNS = [
     rf"\b(?:looks?|looking|appears?|appearing)(?: like)?(?: an?)?(?: only| about| around)? {_NUM}"
     rf"(?: ?(?:years?|yrs?|y)(?: ?old)?\b|{_ENDS})",
     rf"\bbarely {_NUM}(?![a-z0-9]|\.\d)",
-    rf"{_LEFT}{_NUM} ?(?:years?|yrs?|yr|y) ?(?:old|of age)\b",
-    rf"{_LEFT}{_NUM} ?(?:yo|y/o|y\.o\.?|yrs?|yr)(?![a-z0-9])",
     rf"\bage[ds]?(?: ?[:=]| of| is| about)? ?{_NUM}(?![a-z0-9]|\.\d)",
     rf"\b(?:girl|boy|child|kid|daughter|son|toddler|schoolgirl|schoolboy|woman|man|lady)s? (?:of|aged) {_NUM}\b",
-    rf"{_LEFT}{_NUM} ?(?:anos|ano|anitos)\b",
-    rf"{_LEFT}{_NUM} ?ans\b",
-    rf"{_LEFT}{_NUM} ?(?:jahre?n?|jahrig\w{{0,3}})\b",
-    rf"{_LEFT}{_NUM} ?(?:anni|anno|enne)\b",  # it
-    rf"{_LEFT}{_NUM} ?(?:jaar|jarige)\b",  # nl
-    rf"{_LEFT}{_NUM} ?(?:lat|latka|latek|letni\w{{0,2}}|letnia|letnie)\b",  # pl
-    rf"{_LEFT}{_NUM} ?(?:yas|yasinda\w{{0,3}}|yasli)\b",  # tr (yaş, yaşında)
+    # A number then an age word, in one pass: en, es/pt, fr, de, it, nl, pl, tr (yaş, yaşında).
+    rf"{_LEFT}{_NUM} ?(?:(?:years?|yrs?|yr|y) ?(?:old|of age)\b|(?:yo|y/o|y\.o\.?|yrs?|yr)(?![a-z0-9])"
+    r"|(?:anos|ano|anitos|ans|jahre?n?|anni|anno|enne|jaar|jarige|lat|latka|latek|letnia|letnie|yas|yasli)\b"
+    r"|(?:jahrig|letni|yasinda)\w{0,3}\b)",
 ]
 _NATIVE_PATTERNS = [
     r"(?<![0-9])(?P<num>[0-9]{1,3}|[一二两三四五六七八九十]{1,3}) ?(?:歳|才|岁|歲)",
@@ -74,13 +69,16 @@ _PUBERTY = regex.compile(
     r"|(?:has|have|had|did|does|is|was)(?:n'?t| not)(?: yet| even)? (?:hit|reached|reach|started|start|gone through"
     r"|go through|begun|begin|in|entered)|not (?:yet )?(?:hit|reached|through|in))(?: her| his| their)? puberty\b"
 )
-# A number standing alone as a tag ("girl, 12, nude"): an age when a person word is near.
+# A number standing alone as a tag ("girl, 12, nude"): an age when the tag before or after it
+# names a person; or a number right after a person word ("girl 13,", "girl (13)").
 _BARE_TAG = regex.compile(r"(?:^|[,;\n])\s*(?P<num>\d{1,2})\s*(?=[,;\n]|$)")
-_PERSON = regex.compile(
-    r"\b(?:\d?girls?|\d?boys?|kids?|child|children|teens?|woman|women|man|men|lady|student|model|youngster"
-    r"|daughter|son|niece|nephew|loli|shota|she|he|her|him|gravure|idol|person|female|male)\b"
+_TAG = regex.compile(r"[^,;\n]*")
+_PERSON_WORDS = (
+    r"\d?girls?|\d?boys?|kids?|child|children|teens?|woman|women|man|men|lady|student|model|youngster"
+    r"|daughter|son|niece|nephew|loli|shota|she|he|her|him|gravure|idol|person|female|male"
 )
-_PERSON_WINDOW = 40
+_PERSON = regex.compile(rf"\b(?:{_PERSON_WORDS})\b")
+_PERSON_NUMBER = regex.compile(rf"\b(?:{_PERSON_WORDS}),? (?P<num>\d{{1,2}})(?!\.\d)(?=\s*(?:[,;.)\n]|$))")
 _BORN = regex.compile(r"\bborn (?:in |on |around )?(?:[a-z]+ )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
 
 
@@ -139,9 +137,10 @@ class AgeReader:
             out.append(AgeCue("puberty", PUBERTY_AGE, "before puberty"))
         for m in _BARE_TAG.finditer(view):
             value = int(m.group("num"))
-            near = view[max(0, m.start() - _PERSON_WINDOW) : m.end() + _PERSON_WINDOW]
-            if 0 < value <= MAX_AGE and _PERSON.search(near):
+            if 0 < value <= MAX_AGE and _tag_names_person(view, m.start(), m.end()):
                 out.append(AgeCue("age", value, str(value)))
+        for m in _PERSON_NUMBER.finditer(view):
+            out.append(AgeCue("age", int(m.group("num")), m.group("num")))
         for m in _BORN.finditer(view):
             age = reference_year - int(m.group("year"))
             if 0 <= age <= MAX_AGE:
@@ -160,6 +159,15 @@ class AgeReader:
             if tens >= 20 and tens % 10 == 0 and unit < 10:
                 return tens + unit
         return self.numbers.get(words[-1])
+
+
+def _tag_names_person(view: str, start: int, end: int) -> bool:
+    """Whether the comma-separated tag just before ``start`` or just after ``end`` names a person."""
+    before = view[max(0, start - 80) : start]
+    after = view[end + 1 : end + 81] if end < len(view) else ""
+    last = before.rsplit(",", 1)[-1] if before else ""
+    following = _TAG.match(after)
+    return bool(_PERSON.search(last) or (following and _PERSON.search(following.group())))
 
 
 def _load_numbers(path: Path) -> dict[str, int]:

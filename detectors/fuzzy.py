@@ -34,6 +34,7 @@ __all__ = ["FuzzyTerms", "known_words"]
 MIN_LEN = 5
 MAX_LEN = 24
 MAX_TOKENS = 200
+MEMO_SIZE = 50_000
 _TOKEN = regex.compile(r"[a-z]+")
 _WORD = regex.compile(r"[a-z]{5,24}")
 # A comment naming other languages ("# es", "# es, pt, fr, de", "# ru"): English ends there.
@@ -74,6 +75,8 @@ class FuzzyTerms:
         self.terms = terms
         self.exclude = exclude
         self._index: dict[str, set[str]] = {}
+        # Prompts reuse their vocabulary ("artstation", "rutkowski"): lookups are remembered.
+        self._memo: dict[str, str | None] = {}
         for term in terms:
             for key in _deletes(term):
                 self._index.setdefault(key, set()).add(term)
@@ -108,6 +111,14 @@ class FuzzyTerms:
         return out
 
     def _closest(self, token: str) -> str | None:
+        if token in self._memo:
+            return self._memo[token]
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        found = self._memo[token] = self._search(token)
+        return found
+
+    def _search(self, token: str) -> str | None:
         candidates: set[str] = set()
         for key in _deletes(token):
             candidates |= self._index.get(key, set())

@@ -92,6 +92,7 @@ class RealPersonDetector:
             [public_path or lexicons / "people_public.tsv"],
             [protected_path] if protected_path else [],
             ambiguous=self.names.ambiguous | self.names.common,
+            surname_skip=self.names.ambiguous | self.names.common | self.names.given | self.names.surnames,
         )
         self.sexual = sexual or _sexual_level
         self._initials = _initials_index(self.index)
@@ -128,6 +129,12 @@ class RealPersonDetector:
                 or m.last - m.first > found[m.alias.person].last - found[m.alias.person].first
             ):
                 found[m.alias.person] = m
+        # "Barack Obama": "Obama" alone (Michelle's surname alias) lies inside another match.
+        spans = [(m.first, m.last) for m in found.values() if m.last > m.first]
+        for person, m in list(found.items()):
+            if m.last == m.first and any(a <= m.first and m.last <= b for a, b in spans):
+                del found[person]
+                others.add(person)
         for secondary, leet in _secondary_views(norm, view.key):
             for m in self.index.exact(secondary, leet):
                 if m.alias.person not in others:

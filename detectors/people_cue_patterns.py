@@ -130,6 +130,9 @@ _PLACES = _words(
     "pool",
     "salon",
 )
+# People serving at a place the user goes to: "the cashier at walmart".
+_SERVICE = _words("barista", "cashier", "bartender", "clerk", "bank teller", "teller", "receptionist", "waitress",
+                  "waiter", "checkout girl", "shop assistant", "delivery girl", "mail carrier")
 # "my local starbucks", "our usual bar": words between the possessive and the place.
 _LOCAL = r"(?:(?:local|usual|favou?rite|nearby|neighbou?rhood|corner|new|old)\s+)?"
 # Places that are groups of people the user belongs to: "on my team", "in my class".
@@ -184,6 +187,20 @@ SOURCE = (
         "from my workplace or street",
         rf"\b(?:from|on|in)\s+(?:my|our)\s+{_PEOPLE_PLACES}\b|\bfrom\s+(?:my|our)\s+{_LOCAL}{_PLACES}\b"
         r"|\bnext\s+door\b|\bdown\s+the\s+(?:street|hall)\b",
+    ),
+    (
+        "a worker at a named place",
+        rf"\bthe\s+(?:{_SERVICE})\s+(?:at|from)\s+(?:the\s+|my\s+|our\s+)?{_LOCAL}[a-z0-9'’&]{{2,}}",
+    ),
+    (
+        "someone of the user's",
+        rf"\b(?:{EN_RELATION}|co-?workers?|girl|woman|guy|lady)\s+of\s+(?:mine|ours)\b",
+    ),
+    (
+        "someone from the user's work or school",
+        r"\b(?:from|in)\s+(?:accounting|hr|human\s+resources|marketing|sales|finance|payroll|it\s+support|work"
+        r"|(?:high\s+)?school|class|college|uni|church|the\s+office|upstairs|downstairs|across\s+the\s+(?:street|hall))\b"
+        r"(?!\s+(?:uniform|bus|building|supplies|project|desk|play|musical|trip))",
     ),
     (
         "works or lives near the user",
@@ -284,6 +301,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "from my workplace or street": ("from", "next", "down", "on my", "in my", "on our", "in our"),
     "works or lives near the user": ("works", "worked", "lives", "lived"),
+    "a worker at a named place": ("the ",),
+    "someone of the user's": (" of mine", " of ours"),
+    "someone from the user's work or school": ("from ", "in "),
     "local presenter": ("weather", "news", "anchor", "tv", "reporter"),
     "someone the user knows": ("know",),
     "photo of her (es/pt/fr/de)": ("foto", "su ", "do instagram", "son ", "ihrem"),

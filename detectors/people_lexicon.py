@@ -164,7 +164,11 @@ class PeopleIndex:
         public: Iterable[Path],
         protected: Iterable[Path] = (),
         ambiguous: frozenset[str] = frozenset(),
+        surname_skip: frozenset[str] | None = None,
     ) -> PeopleIndex:
+        """Every alias of every listed person. With ``surname_skip``, a public figure's surname
+        alone ("Ocasio-Cortez", "Kardashian") is an alias too, unless it is in ``surname_skip``
+        (everyday words, given names, common surnames) or shorter than 5 letters."""
         people: list[Person] = []
         aliases: list[Alias] = []
         versions: dict[str, str] = {}
@@ -183,6 +187,9 @@ class PeopleIndex:
                     cjk = any(t.cjk for t in tokens)
                     vague = len(tokens) == 1 and (key in ambiguous or len(key) < 3) and not is_protected
                     aliases.append(Alias(len(people) - 1, name, key, len(tokens), cjk, vague))
+                surname = _surname_alias(canonical, surname_skip) if surname_skip is not None and not is_protected else None
+                if surname and surname.key not in seen:
+                    aliases.append(Alias(len(people) - 1, surname.text, surname.key, 1, False, False))
         return cls(people, aliases, versions)
 
     def exact(self, view: TokenView, leet: bool = False) -> list[Match]:
@@ -264,6 +271,29 @@ class PeopleIndex:
             aliases = [a for a in self._fuzzy.get(letter, ((), ()))[0] if abs(len(a.key) - length) <= budget]
             self._shapes[shape] = (aliases, [a.key for a in aliases]) if aliases else None
         return self._shapes[shape]
+
+
+@dataclass(frozen=True, slots=True)
+class _Surname:
+    text: str
+    key: str
+
+
+_MIN_SURNAME = 5
+
+
+def _surname_alias(canonical: str, skip: frozenset[str]) -> _Surname | None:
+    """The last word of a Latin-script name of two or more words, hyphenated parts kept together
+    ("Alexandria Ocasio-Cortez" -> "Ocasio-Cortez"), when it says little else."""
+    words = canonical.split()
+    if len(words) < 2 or not canonical.isascii() and any(t.cjk for t in tokenize(canonical)):
+        return None
+    last = words[-1]
+    parts = [t.fold for t in tokenize(last)]
+    key = "".join(parts)
+    if len(key) < _MIN_SURNAME or not key.isalpha() or key in skip or any(p in skip for p in parts if len(p) < 5):
+        return None
+    return _Surname(last, key)
 
 
 def _automaton(keys: dict[str, list[int]]) -> ahocorasick.Automaton:

@@ -33,6 +33,7 @@ _WORD_LISTS = (
     "people_surnames_top.txt",
     "people_ambiguous.txt",
     "people_not_persons.txt",
+    "people_surnames_world.txt",
 )
 _MAX_GAP = 2  # characters allowed between the two words of a name (" ", ". ")
 # Words that start titled figures of history, myth and fiction ("Lady Godiva", "Saint Joan"),
@@ -69,9 +70,9 @@ class NameFinder:
     """Finds likely names; word lists load once from ``lexicons/`` (or the given folder)."""
 
     def __init__(self, folder: Path = LEXICONS) -> None:
-        given, common, surnames, ambiguous, _ = (folder / name for name in _WORD_LISTS)
+        given, common, surnames, ambiguous, _, world = (folder / name for name in _WORD_LISTS)
         self.given, self.common = load_words(given), load_words(common)
-        self.surnames, self.ambiguous = load_words(surnames), load_words(ambiguous)
+        self.surnames, self.ambiguous = load_words(surnames) | load_words(world), load_words(ambiguous)
         self.not_persons = _load_phrases(folder / "people_not_persons.txt")
         # The word lists change behaviour as much as code: their digest goes into the version.
         digest = hashlib.sha256()
