@@ -133,6 +133,7 @@ _PLACES = _words(
 # People serving at a place the user goes to: "the cashier at walmart".
 _SERVICE = _words("barista", "cashier", "bartender", "clerk", "bank teller", "teller", "receptionist", "waitress",
                   "waiter", "checkout girl", "shop assistant", "delivery girl", "mail carrier")
+_DEPARTMENTS = r"(?:accounting|hr|human\s+resources|marketing|sales|finance|payroll|it\s+support)"
 # "my local starbucks", "our usual bar": words between the possessive and the place.
 _LOCAL = r"(?:(?:local|usual|favou?rite|nearby|neighbou?rhood|corner|new|old)\s+)?"
 # Places that are groups of people the user belongs to: "on my team", "in my class".
@@ -198,9 +199,9 @@ SOURCE = (
     ),
     (
         "someone from the user's work or school",
-        r"\b(?:from|in)\s+(?:accounting|hr|human\s+resources|marketing|sales|finance|payroll|it\s+support|work"
-        r"|(?:high\s+)?school|class|college|uni|church|the\s+office|upstairs|downstairs|across\s+the\s+(?:street|hall))\b"
-        r"(?!\s+(?:uniform|bus|building|supplies|project|desk|play|musical|trip))",
+        rf"\bfrom\s+(?:{_DEPARTMENTS}|work|(?:high\s+)?school|class|college|uni|church|the\s+office|upstairs|downstairs"
+        r"|across\s+the\s+(?:street|hall))\b(?!\s+(?:uniform|bus|building|supplies|project|desk|play|musical|trip))"
+        rf"|\b(?:works?|working)\s+in\s+{_DEPARTMENTS}\b|\bin\s+{_DEPARTMENTS}\s*,",
     ),
     (
         "works or lives near the user",
@@ -303,7 +304,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "works or lives near the user": ("works", "worked", "lives", "lived"),
     "a worker at a named place": ("the ",),
     "someone of the user's": (" of mine", " of ours"),
-    "someone from the user's work or school": ("from ", "in "),
+    "someone from the user's work or school": ("from ", " in "),
     "local presenter": ("weather", "news", "anchor", "tv", "reporter"),
     "someone the user knows": ("know",),
     "photo of her (es/pt/fr/de)": ("foto", "su ", "do instagram", "son ", "ihrem"),
