@@ -3,11 +3,13 @@
 ``FuzzyTerms`` indexes the single-word English terms (5+ letters) of chosen lexicon sections
 by their one-deletion neighbourhood (SymSpell), built once. A prompt's tokens are looked up
 the same way and confirmed with the optimal string alignment distance (insert, delete,
-substitute, swap): at most one edit, same first letter. Tokens that are words in their own
+substitute, swap): at most one edit, same first letter, and a letter added only by doubling
+one ("nakked", not "teensy"). Tokens that are words in their own
 right (the everyday-word and given-name lists of ``lexicons/``, or any term of the lexicons
 given) are never read as misspellings, so "baked" is not "naked" and "books" not "boobs".
 
-Only the English part of a section is indexed: lexicon files list English terms first and
+Only whole words are indexed, not stems (``shota*``: "shoto" is someone else), and only the
+English part of a section: lexicon files list English terms first and
 mark the other languages with a comment (``# es``...), and a one-edit neighbour of a foreign
 word is too often another foreign word ("pelada", "pelado"). Cost: one set lookup per token,
 and a few dict lookups for the rare token that is no known word.
@@ -62,8 +64,8 @@ def english_terms(path: Path, sections: Iterable[str]) -> dict[str, str]:
         elif _LANGUAGE_COMMENT.match(entry):
             english = False
         elif section in wanted and english and entry and not entry.startswith(("#", "@", "=")):
-            term = entry.split(" #", 1)[0].strip().removesuffix("*")
-            if _WORD.fullmatch(term):
+            term = entry.split(" #", 1)[0].strip()
+            if _WORD.fullmatch(term):  # (stems, "shota*", are prefixes: "shoto" is a character)
                 out.setdefault(term, section)
     return out
 
@@ -124,9 +126,20 @@ class FuzzyTerms:
             candidates |= self._index.get(key, set())
         best = [
             t for t in candidates
-            if t[0] == token[0] and t != token and OSA.distance(t, token, score_cutoff=1) <= 1
+            if t[0] == token[0] and t != token and OSA.distance(t, token, score_cutoff=1) <= 1 and _typo(t, token)
         ]
         return min(best) if best else None
+
+
+def _typo(term: str, token: str) -> bool:
+    """A token one letter longer than the term only by a doubled letter ("nakked"): an added
+    new letter is how real words extend a term ("teensy", "tweedy")."""
+    if len(token) != len(term) + 1:
+        return True
+    return any(
+        token[:i] + token[i + 1 :] == term and (token[i] == token[i - 1] if i else token[i] == token[i + 1])
+        for i in range(len(token))
+    )
 
 
 def _deletes(word: str) -> set[str]:
