@@ -1,4 +1,4 @@
-"""The `modstream` command line: broker, topics, worker, dev, publish, tail, score."""
+"""The `modstream` command line: broker, topics, worker, dev, publish, tail, score, bench."""
 
 from __future__ import annotations
 
@@ -182,6 +182,22 @@ def evaluate(
         typer.echo(render_comparison(reports))
     if json_out:
         json_out.write_text(to_json(reports), encoding="utf-8")
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(help="About 2 minutes: short phases, no profile, no log A/B")] = False,
+    rss: Annotated[int, typer.Option(help="Instead: push N prompts through one worker, sample its RSS")] = 0,
+    profile: Annotated[bool, typer.Option(help="Profile the worker with py-spy under saturation")] = True,
+    out: Annotated[Path, typer.Option(help="Results folder")] = Path("var/bench"),
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="A setting for every system under test, e.g. screen_batch_window_s=0.001")] = None,
+) -> None:
+    """Throughput and latency of the worker against the broker's own ceiling (starts its own broker)."""
+    from ops.bench.run import Plan, run
+
+    overrides = dict(item.split("=", 1) for item in set_ or ())
+    run(Plan.make(quick=quick, rss=rss, profile=profile, out_dir=out, overrides=overrides))
 
 
 def main() -> None:
