@@ -35,7 +35,7 @@ from detectors.model_features import Featurizer, HashSpec, Texts, model_texts, r
 from detectors.model_nets import CLASSES, StudentNet, TeacherHead
 from detectors.model_thresholds import CATEGORY_SCORES, doubtful, scores_from_probs
 
-__all__ = ["MODELS_DIR", "MiniLMEscalation", "ModelLoadError", "PromptModelDetector"]
+__all__ = ["MODELS_DIR", "ChainModelDetector", "MiniLMEscalation", "ModelLoadError", "PromptModelDetector"]
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 META_FILE = "prompt_model.json"
@@ -134,8 +134,10 @@ class PromptModelDetector:
 
     name = "model.prompt_head"
 
-    def __init__(self, models_dir: str | Path = MODELS_DIR, *, escalation: MiniLMEscalation | None = None) -> None:
+    def __init__(self, models_dir: str | Path = MODELS_DIR, *, escalation: MiniLMEscalation | None = None,
+                 emit: Sequence[Category] = tuple(_CATEGORIES.values())) -> None:
         models_dir = Path(models_dir)
+        self.emit = frozenset(emit)
         meta = _read_json(models_dir / META_FILE)
         try:
             spec = HashSpec(meta["hash"]["buckets"], tuple(meta["hash"]["char_ngrams"]), tuple(meta["hash"]["word_ngrams"]))
@@ -191,6 +193,8 @@ class PromptModelDetector:
         source = "model+minilm" if escalated else "model"
         for name, p in raw.items():
             category = _CATEGORIES[name]
+            if category not in self.emit:
+                continue
             scores[category] = self._on_policy_scale(p, (self.thresholds if escalated else self.student_thresholds)[name])
             if scores[category] >= POLICY_REVIEW:
                 evidence.append(Evidence.of(self.name, category, f"{source} p={p:.2f}", kind="classifier"))
@@ -198,9 +202,28 @@ class PromptModelDetector:
 
     @staticmethod
     def _on_policy_scale(p: float, limits: dict[str, float]) -> float:
-        review, block = limits["review"], max(limits["block"], limits["review"] + 1e-6)
-        points = [0.0, review, block, 1.0]
-        values = [0.0, POLICY_REVIEW, POLICY_BLOCK, 1.0]
-        if block >= 1.0:  # the model never blocks this category alone
-            points, values = [0.0, review, 1.0], [0.0, POLICY_REVIEW, POLICY_BLOCK - 1e-6]
-        return round(float(np.clip(np.interp(p, points, values), 0.0, 1.0)), 6)
+        """Piecewise linear: [0, review] -> [0, 0.5], [review, block] -> [0.5, 0.8], [block, 1] -> [0.8, 1].
+        A block threshold of 1 or more means the model never blocks that category alone."""
+        review, block = limits["review"], limits["block"]
+        if p < review:
+            value = POLICY_REVIEW * p / review if review > 0 else POLICY_REVIEW
+        elif block >= 1.0:
+            value = POLICY_REVIEW + (POLICY_BLOCK - 1e-6 - POLICY_REVIEW) * (p - review) / max(1.0 - review, 1e-9)
+        elif p < block:
+            value = POLICY_REVIEW + (POLICY_BLOCK - POLICY_REVIEW) * (p - review) / max(block - review, 1e-9)
+        else:
+            value = POLICY_BLOCK + (1.0 - POLICY_BLOCK) * (p - block) / max(1.0 - block, 1e-9)
+        return round(min(1.0, max(0.0, value)), 6)
+
+
+class ChainModelDetector(PromptModelDetector):
+    """The student as the rule chain runs it: ``sexual/minors`` and ``sexual/adult`` only.
+
+    ``sexual/real_person`` is left to the people detector: telling a real name from any other
+    word needs name lists, not 700 prompts; in cross-validation the student found 60% of
+    real-person prompts at its review threshold against 99% for the rules, and it sent
+    innocent prompts naming a celebrity to review.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(emit=(Category.SEXUAL_MINORS, Category.SEXUAL_ADULT))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from detectors.base import Detector
 from detectors.data import TEST, TRAIN
 from detectors.evaluate import EvalReport, run
-from detectors.model import MiniLMEscalation, ModelLoadError, PromptModelDetector
+from detectors.model import ChainModelDetector, MiniLMEscalation, ModelLoadError, PromptModelDetector
 from detectors.screener import PromptScreener
 
 
@@ -24,7 +24,7 @@ def screeners() -> dict[str, PromptScreener]:
     from detectors.chain import build_detectors
 
     student = PromptModelDetector()
-    rules: list[Detector] = [d for d in build_detectors() if d.name != student.name]
+    rules: list[Detector] = [d for d in build_detectors() if d.name != student.name]  # the chain as registered, less the model
     out = {"model alone (student)": PromptScreener([student])}
     try:
         cascade = PromptModelDetector(escalation=MiniLMEscalation.load())
@@ -33,6 +33,7 @@ def screeners() -> dict[str, PromptScreener]:
         cascade = None
     out["rules"] = PromptScreener(rules)
     out["rules + student"] = PromptScreener([*rules, student])
+    out["rules + chain student"] = PromptScreener([*rules, ChainModelDetector()])
     if cascade is not None:
         out["rules + cascade"] = PromptScreener([*rules, cascade])
     return out
@@ -43,7 +44,13 @@ def summary(report: EvalReport) -> dict[str, object]:
         return None if r is None else getattr(r, "rate", None)
 
     strict = report.no_mature
+
+    def flagged(cls: str) -> float | None:  # share sent to review or block
+        row = report.confusion.get(cls)
+        return None if not row else (row["review"] + row["block"]) / sum(row.values())
+
     return {
+        "flagged_minors": flagged("sexual/minors"), "flagged_real_person": flagged("sexual/real_person"),
         "recall_minors": rate(report.recall.get("sexual/minors")),
         "recall_real_person": rate(report.recall.get("sexual/real_person")),
         "adult_recall_no_mature": rate(report.adult_recall),

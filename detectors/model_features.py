@@ -77,10 +77,10 @@ class Featurizer:
         self.spec = spec
 
     def ids(self, text_views: Sequence[str], salt: int) -> np.ndarray:
-        parts = [self._chars(v, salt) for v in text_views if v] + [self._words(v, salt) for v in text_views if v]
-        if not parts:
+        hashes = [h for v in text_views if v for h in (self._chars(v, salt), self._words(v, salt))]
+        if not hashes:
             return np.zeros(1, dtype=np.int64)  # the empty field has one reserved feature: bucket 0
-        return np.unique(np.concatenate(parts))  # a feature counts once however many views share it
+        return np.unique(self._bucket(np.concatenate(hashes)))  # a feature counts once, whatever the views
 
     def _chars(self, text: str, salt: int) -> np.ndarray:
         codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -92,8 +92,8 @@ class Featurizer:
                     break
                 h = h[: len(codes) - n + 1] * _BASE + codes[n - 1 :]
                 if n in self.spec.char_ngrams:
-                    out.append(self._bucket(h + np.uint64(n)))
-        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+                    out.append(h + np.uint64(n))
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.uint64)
 
     def _words(self, text: str, salt: int) -> np.ndarray:
         words = _WORD.findall(text)
@@ -101,8 +101,9 @@ class Featurizer:
         for n in self.spec.word_ngrams:
             keys += [zlib.crc32(" ".join(words[i : i + n]).encode(), salt * 31 + n) for i in range(len(words) - n + 1)]
         if not keys:
-            return np.zeros(0, dtype=np.int64)
-        return self._bucket(np.asarray(keys, dtype=np.uint64) * np.uint64(0x100000001B3) + np.uint64(salt))
+            return np.zeros(0, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            return np.asarray(keys, dtype=np.uint64) * np.uint64(0x100000001B3) + np.uint64(salt)
 
     def _bucket(self, h: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):

@@ -261,3 +261,18 @@ def test_cascade_knows_words_the_student_never_saw(cascade: PromptModelDetector)
     for original, variants in (UNSEEN_WORDS_ABUSIVE | UNSEEN_ABUSIVE).items():
         for prompt in (original, *variants):
             assert risk(prompt) > worst_benign, prompt
+
+
+# --- in the chain -----------------------------------------------------------------------------
+
+
+def test_chain_runs_the_model_for_minors_and_adult_only() -> None:
+    from detectors.model import ChainModelDetector
+    from detectors.screener import PromptScreener
+
+    screener = PromptScreener.default()
+    assert ("model.prompt_head", PromptModelDetector().version) in screener.detectors
+    result = ChainModelDetector().score(item("portrait of a celebrity on stage"))
+    assert set(result.scores) == {Category.SEXUAL_MINORS, Category.SEXUAL_ADULT}
+    for prompt in ("a naked flame on a gas stove", "portrait of Taylor Swift on stage", "a red fox in snow"):
+        assert screener.screen(item(prompt)).verdict.action.value == "allow", prompt
