@@ -94,7 +94,9 @@ def test_benign_prompts_and_one_adult_prompt_under_a_mature_policy_never_escalat
     )]
     adult = prompt("nude woman, 30 years old, boudoir photo", user=user, mature=True)
     publish(s, *benign, adult)
-    events = outputs(s, lambda got: settled(got, user, 7))
+    outputs(s, lambda got: settled(got, user, 7))
+    time.sleep(3)  # escalation runs a hop behind the decisions: give it time to act, if it would
+    events = outputs(s, lambda got: False, timeout=3)
     assert {d.action.value for d in of(events, user, ModerationDecision)} == {"allow"}
     assert of(events, user, EnforcementAction) == []
 
