@@ -1,7 +1,8 @@
 """``model.prompt_head``: a trained second opinion on prompts, beyond word lists.
 
-A distilled student (hashed character and word n-grams -> EmbeddingBag -> MLP, about 0.1 ms
-a prompt in batches) scores every prompt. Optionally, a cascade escalates the prompts the
+A distilled student (hashed character and word n-grams -> EmbeddingBag -> MLP, about 0.2 ms
+a prompt in batches) scores every prompt; the rule chain runs it as ``ChainModelDetector``
+(minors and adult only, review at most). Optionally, a cascade escalates the prompts the
 student is in doubt about (and any the caller flags) to all-MiniLM-L6-v2 plus a trained head,
 and averages the two opinions there. See ``detectors/models/MODEL_CARD.md`` for data, numbers
 and limits.
@@ -135,9 +136,9 @@ class PromptModelDetector:
     name = "model.prompt_head"
 
     def __init__(self, models_dir: str | Path = MODELS_DIR, *, escalation: MiniLMEscalation | None = None,
-                 emit: Sequence[Category] = tuple(_CATEGORIES.values())) -> None:
+                 emit: Sequence[Category] = tuple(_CATEGORIES.values()), may_block: bool = True) -> None:
         models_dir = Path(models_dir)
-        self.emit = frozenset(emit)
+        self.emit, self.may_block = frozenset(emit), may_block
         meta = _read_json(models_dir / META_FILE)
         try:
             spec = HashSpec(meta["hash"]["buckets"], tuple(meta["hash"]["char_ngrams"]), tuple(meta["hash"]["word_ngrams"]))
@@ -179,7 +180,8 @@ class PromptModelDetector:
     def _to_escalate(self, probs: torch.Tensor, flagged: Sequence[bool] | None) -> np.ndarray:
         """Rows for MiniLM: flagged ones first, then the student's doubtful ones by their
         any-sexual probability, at most ``max_share`` of the batch (at least one)."""
-        assert self.escalation is not None
+        if self.escalation is None:
+            return np.zeros(0, dtype=np.int64)
         scores = scores_from_probs(probs)
         wanted = doubtful(scores, self.student_thresholds)
         first = np.asarray(flagged, dtype=bool) if flagged is not None else np.zeros(len(wanted), dtype=bool)
@@ -196,6 +198,8 @@ class PromptModelDetector:
             if category not in self.emit:
                 continue
             scores[category] = self._on_policy_scale(p, (self.thresholds if escalated else self.student_thresholds)[name])
+            if not self.may_block:
+                scores[category] = min(scores[category], POLICY_BLOCK - 1e-6)
             if scores[category] >= POLICY_REVIEW:
                 evidence.append(Evidence.of(self.name, category, f"{source} p={p:.2f}", kind="classifier"))
         return DetectorResult(detector=self.name, version=self.version, scores=scores, evidence=tuple(evidence))
@@ -217,7 +221,13 @@ class PromptModelDetector:
 
 
 class ChainModelDetector(PromptModelDetector):
-    """The student as the rule chain runs it: ``sexual/minors`` and ``sexual/adult`` only.
+    """The student as the rule chain runs it: ``sexual/minors`` and ``sexual/adult`` only, and
+    never past the review band: in the chain a block needs the rules.
+
+    On its own the student blocked "14 year old girl playing soccer" in the challenge holdout
+    set (minors p=0.91, over a block threshold that no train prompt reached in
+    cross-validation): 857 template prompts cannot vouch for a block. In the chain its blocks
+    added no recall on the test split, as the rules already block what it would.
 
     ``sexual/real_person`` is left to the people detector: telling a real name from any other
     word needs name lists, not 700 prompts; in cross-validation the student found 60% of
@@ -226,4 +236,5 @@ class ChainModelDetector(PromptModelDetector):
     """
 
     def __init__(self) -> None:
-        super().__init__(emit=(Category.SEXUAL_MINORS, Category.SEXUAL_ADULT))
+        super().__init__(emit=(Category.SEXUAL_MINORS, Category.SEXUAL_ADULT), may_block=False)
+        self.version += "+chain"  # same weights, narrower output: say so in every result

@@ -4,7 +4,8 @@
 
 Each screener runs through ``detectors.evaluate`` (the same harness as the rule chain) with
 the default ``Policy``; "model alone" is the model detector as the only detector. The test
-split is read here and only here, after training and threshold choice are done.
+split and the challenge sets (prompts written unlike the templates) are read here and only
+here, after training and threshold choice are done.
 """
 
 from __future__ import annotations
@@ -63,10 +64,10 @@ def summary(report: EvalReport) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["train", "test"], default="test")
+    parser.add_argument("--split", choices=["train", "test", "challenge_dev", "challenge_holdout"], default="test")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
-    path = TEST if args.split == "test" else TRAIN
+    path = {"train": TRAIN, "test": TEST}.get(args.split) or TRAIN.parent / f"{args.split}.jsonl"
     rows = {name: summary(run(path, s, both_policies=True, batch_size=32)) for name, s in screeners().items()}
     keys = list(next(iter(rows.values())))
     print(f"{'screener':24} " + " ".join(f"{k:>12}" for k in keys))

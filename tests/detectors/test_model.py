@@ -271,8 +271,9 @@ def test_chain_runs_the_model_for_minors_and_adult_only() -> None:
     from detectors.screener import PromptScreener
 
     screener = PromptScreener.default()
-    assert ("model.prompt_head", PromptModelDetector().version) in screener.detectors
+    assert ("model.prompt_head", PromptModelDetector().version + "+chain") in screener.detectors
     result = ChainModelDetector().score(item("portrait of a celebrity on stage"))
     assert set(result.scores) == {Category.SEXUAL_MINORS, Category.SEXUAL_ADULT}
+    assert all(v < POLICY_BLOCK for v in ChainModelDetector().score(item("naked child")).scores.values())
     for prompt in ("a naked flame on a gas stove", "portrait of Taylor Swift on stage", "a red fox in snow"):
         assert screener.screen(item(prompt)).verdict.action.value == "allow", prompt
