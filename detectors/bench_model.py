@@ -77,7 +77,9 @@ def options(with_minilm: bool) -> dict[str, Callable[[], Run]]:
         cascade = PromptModelDetector(escalation=MiniLMEscalation.load())
         every = PromptModelDetector(escalation=MiniLMEscalation.load(max_share=1.0))
         opts["(d) cascade, <=5% to minilm fp32 64tok"] = lambda: cascade.score_batch
-        opts["(d) cascade, all to minilm fp32 64tok"] = lambda: lambda items: every.score_batch(items, [True] * len(items))
+        opts["(d) cascade, all to minilm fp32 64tok"] = lambda: (
+            lambda items: every.score_batch(items, [True] * len(items))
+        )
     try:
         from detectors.chain import build_detectors
         from detectors.screener import PromptScreener
@@ -93,8 +95,10 @@ def options(with_minilm: bool) -> dict[str, Callable[[], Run]]:
 
 def bench(n: int, batch: int, threads: Sequence[int]) -> list[dict[str, object]]:
     records = load_records(TRAIN)
-    items = [PromptInput(request_id=r.id, prompt=r.prompt, negative_prompt=r.negative_prompt)
-             for r in (records * (n // len(records) + 1))[:n]]
+    items = [
+        PromptInput(request_id=r.id, prompt=r.prompt, negative_prompt=r.negative_prompt)
+        for r in (records * (n // len(records) + 1))[:n]
+    ]
     try:
         MiniLMEscalation.load()
         with_minilm = True
@@ -125,8 +129,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{'option':40} thr  single p50/p99 ms   batched p50/p99 ms   ratio to (a)")
     for r in rows:
         ratio = f"{r['ratio_to_a']:.4f}" if r["ratio_to_a"] is not None else "n/a"
-        print(f"{r['option']:40} {r['threads']:>3}  {r['single_p50_ms']:8.3f} {r['single_p99_ms']:8.3f}"
-              f"   {r['batched_p50_ms']:8.3f} {r['batched_p99_ms']:8.3f}   {ratio}")
+        print(
+            f"{r['option']:40} {r['threads']:>3}  {r['single_p50_ms']:8.3f} {r['single_p99_ms']:8.3f}"
+            f"   {r['batched_p50_ms']:8.3f} {r['batched_p99_ms']:8.3f}   {ratio}"
+        )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(rows, out, indent=2)

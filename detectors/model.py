@@ -96,8 +96,9 @@ class MiniLMEscalation:
         self._negatives: dict[str, torch.Tensor] = {}
 
     @classmethod
-    def load(cls, models_dir: Path = MODELS_DIR, *, int8: bool = False, max_seq_len: int = 64,
-             max_share: float = 0.05) -> MiniLMEscalation:
+    def load(
+        cls, models_dir: Path = MODELS_DIR, *, int8: bool = False, max_seq_len: int = 64, max_share: float = 0.05
+    ) -> MiniLMEscalation:
         """``int8``: dynamic int8 Linear layers, about 2x faster, but activation scales are
         taken per batch, so a prompt's score then depends on its batch-mates (off by default).
         ``max_share``: at most this share of a batch (at least one prompt) goes to MiniLM."""
@@ -135,13 +136,21 @@ class PromptModelDetector:
 
     name = "model.prompt_head"
 
-    def __init__(self, models_dir: str | Path = MODELS_DIR, *, escalation: MiniLMEscalation | None = None,
-                 emit: Sequence[Category] = tuple(_CATEGORIES.values()), may_block: bool = True) -> None:
+    def __init__(
+        self,
+        models_dir: str | Path = MODELS_DIR,
+        *,
+        escalation: MiniLMEscalation | None = None,
+        emit: Sequence[Category] = tuple(_CATEGORIES.values()),
+        may_block: bool = True,
+    ) -> None:
         models_dir = Path(models_dir)
         self.emit, self.may_block = frozenset(emit), may_block
         meta = _read_json(models_dir / META_FILE)
         try:
-            spec = HashSpec(meta["hash"]["buckets"], tuple(meta["hash"]["char_ngrams"]), tuple(meta["hash"]["word_ngrams"]))
+            spec = HashSpec(
+                meta["hash"]["buckets"], tuple(meta["hash"]["char_ngrams"]), tuple(meta["hash"]["word_ngrams"])
+            )
             self.student = StudentNet(spec.buckets, meta["student"]["dim"], meta["student"]["hidden"])
             key = "cascade" if escalation is not None else "student"
             self.thresholds: dict[str, dict[str, float]] = meta["thresholds"][key]
@@ -175,7 +184,9 @@ class PromptModelDetector:
             if len(rows):
                 probs[rows] = (probs[rows] + self.escalation.probs([texts[i] for i in rows])) / 2
         scores = scores_from_probs(probs)
-        return [self._result({c: float(s[i]) for c, s in scores.items()}, bool(escalated[i])) for i in range(len(items))]
+        return [
+            self._result({c: float(s[i]) for c, s in scores.items()}, bool(escalated[i])) for i in range(len(items))
+        ]
 
     def _to_escalate(self, probs: torch.Tensor, flagged: Sequence[bool] | None) -> np.ndarray:
         """Rows for MiniLM: flagged ones first, then the student's doubtful ones by their
@@ -197,7 +208,9 @@ class PromptModelDetector:
             category = _CATEGORIES[name]
             if category not in self.emit:
                 continue
-            scores[category] = self._on_policy_scale(p, (self.thresholds if escalated else self.student_thresholds)[name])
+            scores[category] = self._on_policy_scale(
+                p, (self.thresholds if escalated else self.student_thresholds)[name]
+            )
             if not self.may_block:
                 scores[category] = min(scores[category], POLICY_BLOCK - 1e-6)
             if scores[category] >= POLICY_REVIEW:

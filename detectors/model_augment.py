@@ -16,9 +16,30 @@ __all__ = ["AUGMENTS", "ages", "augment", "has_age"]
 
 _LEET = {"a": "4@", "e": "3", "i": "1!|", "o": "0", "s": "5$", "t": "7+", "l": "1|", "g": "96", "b": "8", "z": "2"}
 # Cyrillic, Greek, Armenian and mathematical look-alikes of Latin letters.
-_CONFUSE = {"a": "аɑα𝖺", "b": "Ь𝖻", "c": "сϲ", "d": "ԁ𝖽", "e": "еҽ℮", "g": "ɡ", "h": "һ", "i": "іί", "j": "ј",
-            "k": "κ", "l": "ӏℓ", "m": "м", "n": "ոп", "o": "оοσ", "p": "рρ", "r": "г", "s": "ѕ", "t": "т",
-            "u": "υս", "v": "ν", "x": "хχ", "y": "уү"}
+_CONFUSE = {
+    "a": "аɑα𝖺",
+    "b": "Ь𝖻",
+    "c": "сϲ",
+    "d": "ԁ𝖽",
+    "e": "еҽ℮",
+    "g": "ɡ",
+    "h": "һ",
+    "i": "іί",
+    "j": "ј",
+    "k": "κ",
+    "l": "ӏℓ",
+    "m": "м",
+    "n": "ոп",
+    "o": "оοσ",
+    "p": "рρ",
+    "r": "г",
+    "s": "ѕ",
+    "t": "т",
+    "u": "υս",
+    "v": "ν",
+    "x": "хχ",
+    "y": "уү",
+}
 _INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 _SEPARATORS = (" ", ".", "-", "_", "*", "~", "·", "/", " . ")
 _MASKS = "*#!@.?"
@@ -105,8 +126,16 @@ def squash(text: str, rng: random.Random) -> str:
 
 
 AUGMENTS: dict[str, Callable[[str, random.Random], str]] = {
-    "leet": leet, "confusables": confusables, "spacing": spacing, "invisible": invisible, "case": case,
-    "repeat": repeat, "mask": mask, "typo": typo, "fullwidth": fullwidth, "squash": squash,
+    "leet": leet,
+    "confusables": confusables,
+    "spacing": spacing,
+    "invisible": invisible,
+    "case": case,
+    "repeat": repeat,
+    "mask": mask,
+    "typo": typo,
+    "fullwidth": fullwidth,
+    "squash": squash,
 }
 
 
@@ -124,15 +153,46 @@ def augment(text: str, rng: random.Random, *, age_rewrites: bool = True) -> str:
 
 # --- ages ------------------------------------------------------------------------------------
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty"}
 _AGE = re.compile(
     r"\b(?:aged?\s+(?P<a>\d{1,2})|(?P<n>\d{1,2})\s*-?\s*(?:years?|yrs?|yr|y/o|y\.o\.|yo)\b(?:[\s-]*old)?)",
     re.IGNORECASE,
 )
-_AGE_FORMS = ("{n} year old", "{n}-year-old", "{n} years old", "{n}yo", "{n} y/o", "{n} yrs old", "aged {n}",
-              "{w} year old", "{w}-year-old", "{w} years old", "age {n}")
+_AGE_FORMS = (
+    "{n} year old",
+    "{n}-year-old",
+    "{n} years old",
+    "{n}yo",
+    "{n} y/o",
+    "{n} yrs old",
+    "aged {n}",
+    "{w} year old",
+    "{w}-year-old",
+    "{w} years old",
+    "age {n}",
+)
 
 
 def _words(n: int) -> str:

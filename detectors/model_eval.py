@@ -25,7 +25,9 @@ def screeners() -> dict[str, PromptScreener]:
     from detectors.chain import build_detectors
 
     student = PromptModelDetector()
-    rules: list[Detector] = [d for d in build_detectors() if d.name != student.name]  # the chain as registered, less the model
+    rules: list[Detector] = [
+        d for d in build_detectors() if d.name != student.name
+    ]  # the chain as registered, less the model
     out = {"model alone (student)": PromptScreener([student])}
     try:
         cascade = PromptModelDetector(escalation=MiniLMEscalation.load())
@@ -51,14 +53,17 @@ def summary(report: EvalReport) -> dict[str, object]:
         return None if not row else (row["review"] + row["block"]) / sum(row.values())
 
     return {
-        "flagged_minors": flagged("sexual/minors"), "flagged_real_person": flagged("sexual/real_person"),
+        "flagged_minors": flagged("sexual/minors"),
+        "flagged_real_person": flagged("sexual/real_person"),
         "recall_minors": rate(report.recall.get("sexual/minors")),
         "recall_real_person": rate(report.recall.get("sexual/real_person")),
         "adult_recall_no_mature": rate(report.adult_recall),
-        "fpr": rate(report.false_positives), "fpr_block": rate(report.fp_block),
+        "fpr": rate(report.false_positives),
+        "fpr_block": rate(report.fp_block),
         "fpr_review": rate(report.fp_review),
         "fpr_no_mature": rate(strict.false_positives) if strict else None,
-        "p50_ms": report.latency.p50_ms, "p99_ms": report.latency.p99_ms,
+        "p50_ms": report.latency.p50_ms,
+        "p99_ms": report.latency.p99_ms,
     }
 
 

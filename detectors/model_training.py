@@ -15,7 +15,17 @@ from detectors.model_augment import augment
 from detectors.model_features import Featurizer, Texts, model_texts, riskiest, stack
 from detectors.model_nets import CLASSES, StudentNet, TeacherHead
 
-__all__ = ["Rows", "Sample", "build_samples", "embed", "fit_student", "fit_teacher", "folds", "seed_all", "student_probs"]
+__all__ = [
+    "Rows",
+    "Sample",
+    "build_samples",
+    "embed",
+    "fit_student",
+    "fit_teacher",
+    "folds",
+    "seed_all",
+    "student_probs",
+]
 
 
 @dataclass
@@ -66,8 +76,9 @@ def _generic_negatives(records: Sequence[PromptRecord]) -> list[str]:
     return sorted(n for n, classes in seen.items() if len(classes) == len(CLASSES))
 
 
-def build_samples(records: Sequence[PromptRecord], augments: int, rng: random.Random, *,
-                  age_rewrites: bool = True) -> list[Sample]:
+def build_samples(
+    records: Sequence[PromptRecord], augments: int, rng: random.Random, *, age_rewrites: bool = True
+) -> list[Sample]:
     """Each record as written plus ``augments`` rewrites; boilerplate negatives swapped half the time."""
     generic = _generic_negatives(records)
     samples = []
@@ -76,7 +87,9 @@ def build_samples(records: Sequence[PromptRecord], augments: int, rng: random.Ra
         samples.append(Sample(i, model_texts(r.prompt, r.negative_prompt), label, 0))
         for v in range(1, augments + 1):
             negative = rng.choice(generic) if r.negative_prompt in generic and rng.random() < 0.5 else r.negative_prompt
-            samples.append(Sample(i, model_texts(augment(r.prompt, rng, age_rewrites=age_rewrites), negative), label, v))
+            samples.append(
+                Sample(i, model_texts(augment(r.prompt, rng, age_rewrites=age_rewrites), negative), label, v)
+            )
     return samples
 
 
@@ -142,8 +155,9 @@ class StudentFit:
     label_smoothing: float
 
 
-def fit_student(feats: Sequence[tuple[np.ndarray, np.ndarray]], y: torch.Tensor, soft: torch.Tensor,
-                fit: StudentFit, seed: int) -> StudentNet:
+def fit_student(
+    feats: Sequence[tuple[np.ndarray, np.ndarray]], y: torch.Tensor, soft: torch.Tensor, fit: StudentFit, seed: int
+) -> StudentNet:
     """Lazy Adam on the n-gram table, AdamW on the MLP; loss mixes labels and soft targets."""
     torch.manual_seed(seed)
     net = StudentNet(fit.buckets, fit.dim, fit.hidden)
@@ -169,8 +183,12 @@ def fit_student(feats: Sequence[tuple[np.ndarray, np.ndarray]], y: torch.Tensor,
 def student_probs(net: StudentNet, rows: Rows, row_ids: np.ndarray, n_samples: int) -> torch.Tensor:
     """Per sample (of ``n_samples``), the probabilities of its riskiest view among ``row_ids``;
     samples with no row there get zeros."""
-    probs = torch.cat([F.softmax(net(*stack([rows.feats[i] for i in row_ids[j : j + 512]])), dim=1)
-                       for j in range(0, len(row_ids), 512)])
+    probs = torch.cat(
+        [
+            F.softmax(net(*stack([rows.feats[i] for i in row_ids[j : j + 512]])), dim=1)
+            for j in range(0, len(row_ids), 512)
+        ]
+    )
     owners = rows.owner[row_ids]
     picked = riskiest(probs, np.searchsorted(np.unique(owners), owners), len(np.unique(owners)))
     out = torch.zeros((n_samples, len(CLASSES)))

@@ -99,7 +99,9 @@ class TrainReport(BaseModel):
 # --- the run --------------------------------------------------------------------------------
 
 
-def train(train_path: str | Path, out_dir: str | Path, seed: int = 1234, config: TrainConfig | None = None) -> TrainReport:
+def train(
+    train_path: str | Path, out_dir: str | Path, seed: int = 1234, config: TrainConfig | None = None
+) -> TrainReport:
     """Train on ``train_path`` (JSONL, the train split only) and write the models into ``out_dir``.
 
     >>> report = train("detectors/data/prompts_train.jsonl", "detectors/models")  # doctest: +SKIP
@@ -139,8 +141,17 @@ def train(train_path: str | Path, out_dir: str | Path, seed: int = 1234, config:
         oof_teacher = soft[torch.from_numpy(originals)]
         lap("teacher_cv")
 
-    fit = StudentFit(cfg.buckets, cfg.dim, cfg.hidden, cfg.epochs, cfg.batch, cfg.lr, cfg.weight_decay, cfg.distill_weight,
-                     cfg.label_smoothing)
+    fit = StudentFit(
+        cfg.buckets,
+        cfg.dim,
+        cfg.hidden,
+        cfg.epochs,
+        cfg.batch,
+        cfg.lr,
+        cfg.weight_decay,
+        cfg.distill_weight,
+        cfg.label_smoothing,
+    )
     row_y, row_soft = y[rows.owner], soft[rows.owner]
     oof_student = torch.zeros((len(samples), len(CLASSES)))
     for k in range(cfg.folds):
@@ -152,29 +163,49 @@ def train(train_path: str | Path, out_dir: str | Path, seed: int = 1234, config:
     labels = [s.label for s, o in zip(samples, originals, strict=True) if o]
     oof_orig = oof_student[torch.from_numpy(originals)]
     thresholds = choose_thresholds(scores_from_probs(oof_orig), labels)
-    oof = {"student": oof_metrics(oof_orig, labels, thresholds),
-           "student_augmented": oof_metrics(oof_student[torch.from_numpy(~originals)], y[~originals].tolist(), thresholds)}
+    oof = {
+        "student": oof_metrics(oof_orig, labels, thresholds),
+        "student_augmented": oof_metrics(oof_student[torch.from_numpy(~originals)], y[~originals].tolist(), thresholds),
+    }
     cascade_thresholds = None
     if oof_teacher is not None:
         oof["teacher"] = oof_metrics(oof_teacher, labels, choose_thresholds(scores_from_probs(oof_teacher), labels))
         cascade, escalated = cascade_probs(oof_orig, oof_teacher, thresholds)
         cascade_thresholds = choose_thresholds(scores_from_probs(cascade), labels)
-        oof["cascade"] = oof_metrics(cascade, labels, cascade_thresholds) | {"escalated": round(float(escalated.mean()), 4)}
+        oof["cascade"] = oof_metrics(cascade, labels, cascade_thresholds) | {
+            "escalated": round(float(escalated.mean()), 4)
+        }
 
     student = fit_student(rows.feats, row_y, row_soft, fit, seed + 999)
     teacher = fit_teacher(emb, y[sub], cfg.teacher_epochs, seed + 998) if emb is not None else None
     lap("final_fit")
     all_thresholds = {"student": thresholds} | ({"cascade": cascade_thresholds} if cascade_thresholds else {})
     version, digest = _write(Path(out_dir), student, teacher, cfg, seed, records, all_thresholds, oof, len(samples))
-    return TrainReport(out_dir=str(out_dir), version=version, weights_sha256=digest,
-                       counts=dict(sorted(Counter(r.cls for r in records).items())), samples=len(samples), oof=oof,
-                       thresholds=all_thresholds, seconds=round(time.perf_counter() - began, 1), timings=timings,
-                       config=cfg)
+    return TrainReport(
+        out_dir=str(out_dir),
+        version=version,
+        weights_sha256=digest,
+        counts=dict(sorted(Counter(r.cls for r in records).items())),
+        samples=len(samples),
+        oof=oof,
+        thresholds=all_thresholds,
+        seconds=round(time.perf_counter() - began, 1),
+        timings=timings,
+        config=cfg,
+    )
 
 
-def _write(out: Path, student: StudentNet, teacher: TeacherHead | None, cfg: TrainConfig, seed: int,
-           records: Sequence[PromptRecord], thresholds: dict[str, dict[str, dict[str, float]]],
-           oof: dict[str, dict[str, float]], samples: int) -> tuple[str, str]:
+def _write(
+    out: Path,
+    student: StudentNet,
+    teacher: TeacherHead | None,
+    cfg: TrainConfig,
+    seed: int,
+    records: Sequence[PromptRecord],
+    thresholds: dict[str, dict[str, dict[str, float]]],
+    oof: dict[str, dict[str, float]],
+    samples: int,
+) -> tuple[str, str]:
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().clone() for k, v in student.state_dict().items()}
     state["embed.weight"] = state["embed.weight"].half()  # fp16 table: half the file, same decisions
@@ -189,13 +220,22 @@ def _write(out: Path, student: StudentNet, teacher: TeacherHead | None, cfg: Tra
         (out / TEACHER_FILE).unlink()  # a stale head from an earlier run must not be paired with this student
     version = f"prompt-1-{digest.hexdigest()[:12]}"
     meta = {
-        "version": version, "classes": list(CLASSES), "files": files, "seed": seed,
-        "hash": HashSpec(buckets=cfg.buckets).as_dict(), "student": {"dim": cfg.dim, "hidden": cfg.hidden},
+        "version": version,
+        "classes": list(CLASSES),
+        "files": files,
+        "seed": seed,
+        "hash": HashSpec(buckets=cfg.buckets).as_dict(),
+        "student": {"dim": cfg.dim, "hidden": cfg.hidden},
         "teacher": {"seq_len": cfg.teacher_seq_len, "hidden": 64} if teacher is not None else None,
-        "category_scores": CATEGORY_SCORES, "thresholds": thresholds, "oof": oof,
-        "train": {"records": len(records), "samples": samples,
-                  "counts": dict(sorted(Counter(r.cls for r in records).items())),
-                  "sha256": hashlib.sha256("\n".join(r.id for r in records).encode()).hexdigest()[:16]},
+        "category_scores": CATEGORY_SCORES,
+        "thresholds": thresholds,
+        "oof": oof,
+        "train": {
+            "records": len(records),
+            "samples": samples,
+            "counts": dict(sorted(Counter(r.cls for r in records).items())),
+            "sha256": hashlib.sha256("\n".join(r.id for r in records).encode()).hexdigest()[:16],
+        },
         "config": cfg.model_dump(),
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")

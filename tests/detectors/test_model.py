@@ -95,10 +95,19 @@ def test_deterministic_for_a_fixed_input(detector: PromptModelDetector) -> None:
 
 
 def test_batch_equals_single(detector: PromptModelDetector) -> None:
-    prompts = [item(p, n, rid=str(i)) for i, (p, n) in enumerate([
-        ("a cat on a sofa", ""), ("n4ked teen on a bed", ""), ("portrait of a lighthouse", "lowres, blurry"),
-        ("nsfw, 1girl, smol", "adult, mature"), ("", ""), ("x" * 5000, ""),
-    ])]
+    prompts = [
+        item(p, n, rid=str(i))
+        for i, (p, n) in enumerate(
+            [
+                ("a cat on a sofa", ""),
+                ("n4ked teen on a bed", ""),
+                ("portrait of a lighthouse", "lowres, blurry"),
+                ("nsfw, 1girl, smol", "adult, mature"),
+                ("", ""),
+                ("x" * 5000, ""),
+            ]
+        )
+    ]
     batched = detector.score_batch(prompts)
     for p, result in zip(prompts, batched, strict=True):
         single = detector.score(p)
@@ -108,7 +117,9 @@ def test_batch_equals_single(detector: PromptModelDetector) -> None:
 
 
 def test_scores_in_range_and_evidence_never_quotes_the_prompt(detector: PromptModelDetector) -> None:
-    for result in detector.score_batch([item(p) for v in UNSEEN_ABUSIVE.values() for p in v] + [item(p) for p in HARD_NEGATIVES]):
+    for result in detector.score_batch(
+        [item(p) for v in UNSEEN_ABUSIVE.values() for p in v] + [item(p) for p in HARD_NEGATIVES]
+    ):
         assert all(0.0 <= s <= 1.0 for s in result.scores.values())
         for e in result.evidence:
             assert regex.fullmatch(r"model(\+minilm)? p=[01]\.\d\d", e.term)
@@ -138,7 +149,9 @@ def test_obfuscated_unseen_abuse_scores_above_hard_negatives(detector: PromptMod
 
 def test_negative_prompt_excluding_adults_raises_the_minor_score(detector: PromptModelDetector) -> None:
     plain = detector.score(item("1girl, lingerie, on a bed")).scores[Category.SEXUAL_MINORS]
-    excluded = detector.score(item("1girl, lingerie, on a bed", "adult, mature, old woman")).scores[Category.SEXUAL_MINORS]
+    excluded = detector.score(item("1girl, lingerie, on a bed", "adult, mature, old woman")).scores[
+        Category.SEXUAL_MINORS
+    ]
     assert excluded > plain
 
 
