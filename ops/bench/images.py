@@ -1,21 +1,32 @@
-"""Hook for the image path's benchmark: GenerationCompleted -> image screening -> decision.
+"""The image path's workload: GenerationCompleted -> fetch, analyse, judge -> an image decision.
 
-Images are being wired into the worker separately. Until an agent consumes
-``generations.completed``, the benchmark reports the image path as skipped. When one exists,
-``image_path`` names it; the measurement to add is the prompt path's (``ops.bench.run.Bench.measure``)
-with GenerationCompleted messages (image refs served from a local file server on loopback)
-as the workload and the image decision topic as the output.
+Each generation carries one distinct 1024 x 1024 JPEG (benign photos from scikit-image's sample
+data, cropped and re-encoded so no two share bytes or hashes), written under a folder the
+worker reads ``file://`` references from (``Settings.image_root``). Decisions are keyed by
+request id like prompt decisions, so the driver times them the same way. If the worker has no
+agent on ``generations.completed`` (or the image stack is not installed), the image path is
+reported as skipped.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import random
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
+from ops.bench.workload import Message
 from ops.settings import Settings
+from schemas import encode
+from schemas.models import GenerationCompleted, ImageRef
 from streams import topics
 
-__all__ = ["image_agents", "image_path"]
+__all__ = ["image_agents", "image_messages"]
+
+SIDE = 1024
+_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry")
 
 
 def image_agents() -> list[str]:
@@ -23,24 +34,36 @@ def image_agents() -> list[str]:
     from ops.worker import assemble
 
     with tempfile.TemporaryDirectory() as tmp:
-        pipeline = assemble(Settings(store="memory://", data_dir=Path(tmp)))
+        pipeline = assemble(Settings(store="memory://", data_dir=Path(tmp), image_workers=0))
         wanted = topics.GENERATIONS_COMPLETED.name
-        found = []
-        for name, agent in pipeline.app.agents.items():
-            channel = agent.channel
-            names = getattr(channel, "topics", ()) or ()
-            if wanted in names:
-                found.append(name)
-        return found
+        return [name for name, agent in pipeline.app.agents.items()
+                if wanted in (getattr(agent.channel, "topics", ()) or ())]
 
 
-def image_path() -> dict[str, object]:
-    """What the image-path benchmark did: skipped (no image agent) or which agents await a workload."""
-    try:
-        agents = image_agents()
-    except Exception as exc:
-        return {"status": "skipped", "reason": f"worker could not be assembled: {type(exc).__name__}: {exc}"[:300]}
-    if not agents:
-        return {"status": "skipped", "reason": "no agent reads generations.completed yet"}
-    return {"status": "not measured", "agents": agents,
-            "reason": "image agent present; add its workload in ops/bench/images.py (see docstring)"}
+def image_messages(root: Path, n: int, *, run: str, seed: int = 20261125) -> list[Message]:
+    """``n`` GenerationCompleted messages, one distinct JPEG each, written below ``root``."""
+    from PIL import Image
+    from skimage import data as samples
+
+    rng = random.Random(seed)
+    photos = [Image.fromarray(getattr(samples, name)()).convert("RGB") for name in _PHOTOS]
+    root.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        photo = photos[i % len(photos)]
+        w, h = photo.size
+        crop = rng.uniform(0.7, 1.0)
+        left, top = rng.uniform(0, w * (1 - crop)), rng.uniform(0, h * (1 - crop))
+        image = photo.crop((int(left), int(top), int(left + w * crop), int(top + h * crop))).resize((SIDE, SIDE))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=rng.randint(80, 95))
+        blob = buffer.getvalue()
+        path = root / f"{run}-{i:05d}.jpg"
+        path.write_bytes(blob)
+        rid = f"{run}-{i:07d}"
+        ref = ImageRef(uri=path.as_uri(), sha256=hashlib.sha256(blob).hexdigest(), size_bytes=len(blob),
+                       width=SIDE, height=SIDE)
+        event = GenerationCompleted(event_id=f"gen-{rid}", request_id=rid, user_id=f"u-{rng.randrange(5000):05d}",
+                                    images=(ref,), completed_at=datetime.now(UTC))
+        out.append(Message(key=rid.encode(), value=encode(event), cls="image/benign"))
+    return out

@@ -18,14 +18,35 @@ __all__ = ["Sut", "cpu_seconds", "joined_generation", "quiesce", "rss_bytes", "w
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` (all its threads) so far; 0 if it is gone."""
+def _stat(pid: int) -> list[str] | None:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+            return stat.read().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14 and 15)
+        return None
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat(int(entry))) is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        out += kids
+        todo += kids
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` (all its threads) and of its live child processes (an
+    image worker's analysis pool) so far; 0 if it is gone."""
+    total = 0.0
+    for p in (pid, *_descendants(pid)):
+        if (fields := _stat(p)) is not None:
+            total += (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14 and 15)
+    return total
 
 
 def rss_bytes(pid: int) -> int:

@@ -27,9 +27,10 @@ resets the worker's consumer group to the beginning and checks that the same ids
 SCALING = """\
 ## Scale-out
 
-Measured here: one worker drained {one:,.0f} prompts/s, two workers in one group {two:,.0f}/s
-(x{speedup}) on {cpus} cores shared with the broker and the driver (worker CPU per prompt
-{cpu_ms:.2f} ms). The worker is CPU-bound in one Python thread (screening, fingerprinting,
+Measured here: one worker drained {one:,.0f} prompts/s using {one_cores} cores, two workers in one
+group {two:,.0f}/s (x{speedup}) using {two_cores} cores, on {cpus} cores shared with the broker, the
+driver and whatever else runs on the machine (load average {load} at the start); worker CPU per
+prompt {cpu_ms:.2f} ms. The worker is CPU-bound in one Python thread (screening, fingerprinting,
 faust and aiokafka all on the main thread), so on a real Kafka cluster throughput grows with
 workers, one core each, until one of three bounds: (1) partitions: a group cannot use more
 workers than `prompts.submitted` has partitions ({partitions} here; create it with at least the
@@ -85,7 +86,7 @@ def markdown(results: dict[str, Any]) -> str:
         out += ["| figure | " + " | ".join(NAMES[k] for k in ceilings) + " | worker / raw | worker / faust |",
                 "|---|" + "---:|" * (len(ceilings) + 2)]
         for name, values in _rows({k: systems[k] for k in ceilings if k in systems}):
-            cells = [_fmt(values.get(k)) for k in ceilings]
+            cells = [_fmt(values.get(k), 3 if name.startswith("CPU") else 1) for k in ceilings]
             out.append(f"| {name} | " + " | ".join(cells) + f" | {_ratio(values.get('worker'), values.get('raw'))} "
                        f"| {_ratio(values.get('worker'), values.get('faust'))} |")
         out += ["", "Saturated throughput: a backlog published while the process was paused (SIGSTOP), timed from "
@@ -96,14 +97,13 @@ def markdown(results: dict[str, Any]) -> str:
                 "worker / ceiling: below 1 for throughput, above 1 for latency and CPU.", ""]
         out += _targets(systems)
         out += _floor(results.get("floor"))
-        out += _log_ab(systems)
+        out += _log_ab(results.get("log_ab"))
     if "profile" in results:
         out += _profile(results["profile"])
     if "scale_out" in results and systems:
         out += [_scaling(results, systems), ""]
     if "image_path" in results:
-        image = results["image_path"]
-        out += ["## Image path", "", f"{image['status']}: {image['reason']}", ""]
+        out += _images(results["image_path"])
     out += [DELIVERY.format(outcome=_eos(results.get("exactly_once")))]
     return "\n".join(out)
 
@@ -136,6 +136,21 @@ def _targets(systems: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _images(image: dict[str, Any]) -> list[str]:
+    if image.get("status") != "measured":
+        return ["## Image path", "", f"{image['status']}: {image.get('reason', '')}", ""]
+    d = image["drain"]
+    rows = [*image["rates"], image["saturation"]]
+    out = ["## Image path (GenerationCompleted, one 1024 x 1024 JPEG each -> image decision)", "",
+           f"Agents: {', '.join(image['agents'])}. Saturated: {d['throughput']:,.1f} images/s, "
+           f"{d['cpu_ms_per_message'].get('images', math.nan):,.0f} CPU ms per image (worker and its analysis pool), "
+           f"{d['cpu_cores'].get('images', 0):.2f} cores.", "",
+           "| offered (images/s) | sent | p50 ms | p95 ms | p99 ms | missing |", "|---:|---:|---:|---:|---:|---:|"]
+    out += [f"| {r['offered_rate']:,.1f} | {r['sent']} | {_fmt(r['p50_ms'])} | {_fmt(r['p95_ms'])} "
+            f"| {_fmt(r['p99_ms'])} | {r['missing']} |" for r in rows]
+    return [*out, ""]
+
+
 def _floor(floor: list[dict[str, Any]] | None) -> list[str]:
     if not floor:
         return []
@@ -143,17 +158,18 @@ def _floor(floor: list[dict[str, Any]] | None) -> list[str]:
     return [f"Measurement floor (driver -> broker -> driver, nothing in between): {cells}.", ""]
 
 
-def _log_ab(systems: dict[str, Any]) -> list[str]:
-    quiet, loud = systems.get("worker (log warning)"), systems.get("worker")
-    if not quiet or not loud:
+def _log_ab(ab: dict[str, Any] | None) -> list[str]:
+    if not ab or "info" not in ab or "warning" not in ab:
         return []
-    q, lo = quiet["drain"], loud["drain"]
-    return ["## Per-decision INFO logging", "",
-            f"Same worker with `MODSTREAM_LOG_LEVEL=warning`: {q['throughput']:,.0f}/s "
-            f"vs {lo['throughput']:,.0f}/s at info "
-            f"(x{_ratio(q['throughput'], lo['throughput'])}); CPU ms per prompt "
-            f"{q['cpu_ms_per_message'].get('worker-warning', math.nan):.3f} "
-            f"vs {lo['cpu_ms_per_message'].get('worker', math.nan):.3f}.", ""]
+    info, quiet = ab["info"], ab["warning"]
+    saved = 1 - quiet["median_cpu_ms_per_prompt"] / info["median_cpu_ms_per_prompt"]
+    return ["## Per-decision INFO logging (A/B, drains alternated between two live workers)", "",
+            "| log level | drains (prompts/s) | CPU ms per prompt | median prompts/s | median CPU ms |",
+            "|---|---|---|---:|---:|",
+            *(f"| {name} | {', '.join(f'{t:,.0f}' for t in v['throughput'])} | "
+              f"{', '.join(f'{c:.2f}' for c in v['cpu_ms_per_prompt'])} | {v['median_throughput']:,.0f} | "
+              f"{v['median_cpu_ms_per_prompt']:.3f} |" for name, v in (("info", info), ("warning", quiet))),
+            "", f"Warning level saves {100 * saved:.0f} % of the worker's CPU per prompt (median).", ""]
 
 
 def _profile(profile: dict[str, Any]) -> list[str]:
@@ -170,7 +186,9 @@ def _scaling(results: dict[str, Any], systems: dict[str, Any]) -> str:
     so, meta = results["scale_out"], results["meta"]
     cpu_ms = systems["worker"]["drain"]["cpu_ms_per_message"].get("worker", math.nan)
     raw = systems.get("raw", {}).get("drain", {}).get("throughput", math.nan)
+    cores = {k: " + ".join(f"{v:.2f}" for v in so[k]["cpu_cores"].values()) for k in ("one", "two")}
     return SCALING.format(one=so["one"]["throughput"], two=so["two"]["throughput"], speedup=so["speedup"],
+                          one_cores=cores["one"], two_cores=cores["two"], load=meta["load_before"],
                           cpus=meta["cpus"], cpu_ms=cpu_ms, partitions=meta["partitions"], per_core=1000 / cpu_ms,
                           raw=raw, broker_bound=raw / 7)
 
@@ -201,7 +219,7 @@ def plot(results: dict[str, Any], path: Path) -> Path | None:
     ax.axhline(TARGETS["p99_ms_at_500"], color="black", lw=0.8, ls=":", label="p99 target (25 ms at 500/s)")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("offered rate (messages/s); last point per system: its saturation rate")
+    ax.set_xlabel("offered rate (messages/s), including each system's point at 90 % of its saturated throughput")
     ax.set_ylabel("publish -> output latency (ms)")
     ax.set_title(f"modstream bench {results['meta']['date']} ({results['meta']['commit']})")
     ax.grid(True, which="both", alpha=0.3)

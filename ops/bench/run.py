@@ -31,10 +31,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ops.bench import exactly_once, images, report
+from ops.bench import exactly_once, experiments, report
 from ops.bench.driver import DrainResult, Driver, OfferedResult
-from ops.bench.procs import Sut, quiesce, rss_bytes, wait_for_members
-from ops.bench.profile import Profiler, summarise
+from ops.bench.procs import Sut, quiesce
 from ops.bench.workload import Message, prompt_mix, sexual_share
 from ops.broker import EmbeddedBroker
 from ops.kafka_admin import create_topics
@@ -64,6 +63,7 @@ class Plan:
     rss: int = 0  # prompts for the RSS run (0: the normal run)
     out_dir: Path = Path("var/bench")
     overrides: dict[str, str] = field(default_factory=dict)  # Settings fields for every system under test
+    image_drain: int = 40  # generations (one 1024 px image each) in the image path's drain
 
     @classmethod
     def make(cls, *, quick: bool, rss: int, profile: bool, out_dir: Path,
@@ -71,12 +71,25 @@ class Plan:
         common = {"rss": rss, "out_dir": out_dir, "overrides": overrides or {}}
         if quick:
             return cls(quick=True, duration=3.0, drain={"raw": 10_000, "faust": 5_000, "worker": 1_000},
-                       profile=False, log_ab=False, scale_out=False, **common)
+                       profile=False, log_ab=False, scale_out=False, image_drain=12, **common)
         return cls(profile=profile, drain={"raw": 30_000, "faust": 20_000, "worker": 4_000}, **common)
 
     def pool_size(self) -> int:
         offered = sum(int(r * self.duration) + 1 for r in self.rates) + int(DRIVER_MAX_RATE * self.duration)
         return WARM + max(self.drain.values()) + offered
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What one system is fed: messages in order (warm-up, drain, then the offered rates)."""
+
+    messages: Sequence[Message]
+    drain: int
+    topic: str = IN
+    warm: int = WARM
+    rates: tuple[float, ...] | None = None  # None: ``shares`` of the measured capacity
+    shares: tuple[float, ...] = (0.25, 0.5)
+    timeout: float = 120
 
 
 @dataclass
@@ -94,7 +107,8 @@ class Measured:
 class Bench:
     def __init__(self, plan: Plan, broker: EmbeddedBroker, messages: Sequence[Message], console: Console):
         self.plan, self.broker, self.messages, self.console = plan, broker, messages, console
-        self.run_dir = plan.out_dir / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        self.run_dir = plan.out_dir.resolve() / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        self.warm_count = WARM
         self.suts: list[Sut] = []
 
     def settings(self, label: str, **overrides: object) -> Settings:
@@ -114,8 +128,8 @@ class Bench:
         for sut in self.suts:
             sut.stop()
 
-    def driver(self, s: Settings) -> Driver:
-        return Driver(s.bootstrap, s.topic(IN), s.topic(OUT), self.plan.partitions)
+    def driver(self, s: Settings, topic: str = IN) -> Driver:
+        return Driver(s.bootstrap, s.topic(topic), s.topic(OUT), self.plan.partitions)
 
     def say(self, text: str) -> None:
         self.console.print(f"[dim]{datetime.now():%H:%M:%S}[/] {text}")
@@ -134,109 +148,58 @@ class Bench:
         self.say("floor: " + ", ".join(f"{r.offered_rate:g}/s p99 {r.summary()['p99_ms']} ms" for r in results))
         return results
 
-    async def measure(self, kind: str, label: str, **overrides: object) -> Measured:
-        """Warm up, drain a backlog, then the offered rates and saturation, on a fresh ``kind``."""
+    def prompts(self, kind: str) -> Workload:
+        return Workload(self.messages, drain=self.plan.drain[kind], rates=self.plan.rates)
+
+    async def measure(self, kind: str, label: str, work: Workload | None = None, **overrides: object) -> Measured:
+        """Warm up, drain a backlog, then the offered rates and near saturation, on a fresh ``kind``."""
+        work = work or self.prompts(kind)
         s = self.settings(label, **overrides)
         sut = self.start(kind, s, label)
-        async with self.driver(s) as d:
-            await self._warm(d, sut)
-            await self._idle(sut)
-            cursor = WARM
-            n = self.plan.drain[kind]
+        messages = work.messages
+        async with self.driver(s, work.topic) as d:
+            await self.warm(d, sut, messages[:work.warm])
+            await self.idle(sut)
+            cursor, n = work.warm, work.drain
             watch = {label: sut.pid, "broker": self.broker.pid or 0}
-            drain = await d.drain(self.messages[cursor:cursor + n], {label: sut.pid}, watch)
+            drain = await d.drain(messages[cursor:cursor + n], {label: sut.pid}, watch, timeout=work.timeout)
             cursor += n
             capacity = drain.throughput
-            self.say(f"{label}: drain {drain.received}/{n} at {capacity:,.0f}/s, "
+            self.say(f"{label}: drain {drain.received}/{n} at {capacity:,.1f}/s, "
                      f"{drain.cpu_ms_per_message(label):.3f} CPU ms per message")
             rates = []
-            for rate in (*self.plan.rates, min(NEAR_SATURATION * capacity, DRIVER_MAX_RATE)):
-                await self._idle(sut)
-                result = await self._offered(d, cursor, rate, capacity)
+            offered = work.rates or tuple(share * capacity for share in work.shares)
+            for rate in (*offered, min(NEAR_SATURATION * capacity, DRIVER_MAX_RATE)):
+                await self.idle(sut)
+                result = await self._offered(d, messages, cursor, rate, capacity)
                 cursor += result.sent
                 rates.append(result)
                 got = result.summary()
-                self.say(f"{label}: {rate:,.0f}/s offered, {result.send_rate:,.0f}/s sent: "
+                self.say(f"{label}: {rate:,.1f}/s offered, {result.send_rate:,.1f}/s sent: "
                          f"p50 {got['p50_ms']} p99 {got['p99_ms']} ms, {result.missing} missing")
         sut.stop()
         return Measured(label, drain, rates[:-1], rates[-1])
 
-    async def _idle(self, sut: Sut) -> None:
+    async def idle(self, sut: Sut) -> None:
         # Decisions out does not mean work done: enforcement and escalation may still be busy.
         waited = await asyncio.to_thread(quiesce, [sut.pid])
         if waited > 2:
             self.say(f"{sut.kind}: {waited:.1f} s until idle")
 
-    async def _warm(self, d: Driver, sut: Sut) -> None:
+    async def warm(self, d: Driver, sut: Sut, messages: Sequence[Message] | None = None) -> None:
         try:
-            await d.warm(self.messages[:WARM])
+            await d.warm(self.messages[:WARM] if messages is None else messages)
         except RuntimeError as exc:
             raise RuntimeError(f"{sut.kind} did not warm up: {exc}\n{sut.log_tail()}") from exc
 
-    async def _offered(self, d: Driver, cursor: int, rate: float, capacity: float) -> OfferedResult:
+    async def _offered(self, d: Driver, messages: Sequence[Message], cursor: int, rate: float,
+                       capacity: float) -> OfferedResult:
         # Above capacity a backlog builds; keep it to about one phase's worth of work.
         duration = self.plan.duration if rate <= 1.1 * capacity else max(2.0, self.plan.duration * capacity / rate)
         backlog = max(0.0, rate - capacity) * duration
         settle = 10 + backlog / max(capacity, 1.0)
-        n = int(rate * duration)
-        return await d.offered(self.messages[cursor:cursor + n], rate, duration, settle=settle)
-
-    async def profiled_drain(self, s: Settings, sut: Sut, n: int) -> dict[str, object]:
-        out = self.plan.out_dir / "profile.folded"
-        async with self.driver(s) as d:
-            await self._warm(d, sut)
-            await self._idle(sut)
-            profiler = Profiler(sut.pid, seconds=max(5, n / 400), out=out)
-            drain = await d.drain(self.messages[WARM:WARM + n], {}, {"worker": sut.pid})
-            profiler.wait()
-        summary = summarise(out)
-        summary["drain"] = drain.summary()
-        summary["folded"] = str(out)
-        return summary
-
-    async def scale_out(self, kind_n: int) -> dict[str, object]:
-        """One worker, then two in the same group, each draining the same backlog size."""
-        s = self.settings("scale")
-        first = self.start("worker", s, "scale-w1")
-        out: dict[str, object] = {}
-        async with self.driver(s) as d:
-            await self._warm(d, first)
-            await self._idle(first)
-            cursor = WARM
-            one = await d.drain(self.messages[cursor:cursor + kind_n], {"w1": first.pid}, {"w1": first.pid})
-            cursor += kind_n
-            second = self.start("worker", s.model_copy(update={"data_dir": s.data_dir / "w2"}), "scale-w2")
-            joined = await asyncio.to_thread(wait_for_members, [first, second], s.app_id, 90)
-            await asyncio.sleep(2)  # let the rebalance settle before the second drain
-            await d.warm(self.messages[cursor:cursor + WARM])
-            cursor += WARM
-            await self._idle(first)
-            await self._idle(second)
-            two = await d.drain(self.messages[cursor:cursor + kind_n], {"w1": first.pid, "w2": second.pid},
-                                {"w1": first.pid, "w2": second.pid})
-            out = {"one": one.summary(), "two": two.summary(), "join_seconds": round(joined, 1),
-                   "speedup": round(two.throughput / one.throughput, 2) if one.throughput else None}
-        first.stop()
-        second.stop()
-        self.say(f"scale-out: 1 worker {one.throughput:,.0f}/s, 2 workers {two.throughput:,.0f}/s")
-        return out
-
-    async def rss(self, total: int, chunk: int = 5_000) -> dict[str, object]:
-        s = self.settings("rss")
-        sut = self.start("worker", s, "rss")
-        messages = prompt_mix(total + WARM, run=f"rss{uuid.uuid4().hex[:4]}")
-        samples = []
-        async with self.driver(s) as d:
-            await self._warm(d, sut)
-            samples.append((0, rss_bytes(sut.pid)))
-            for start in range(WARM, total + WARM, chunk):
-                drain = await d.drain(messages[start:start + chunk], {}, {"worker": sut.pid}, timeout=600)
-                samples.append((start - WARM + drain.received, rss_bytes(sut.pid)))
-                done, rss = samples[-1]
-                self.say(f"rss: {done:,} prompts, {rss / 2**20:.0f} MiB, {drain.throughput:,.0f}/s")
-        sut.stop()
-        return {"prompts": samples[-1][0], "rss_mib": [(n, round(b / 2**20, 1)) for n, b in samples]}
-
+        n = max(1, int(rate * duration))
+        return await d.offered(messages[cursor:cursor + n], rate, duration, settle=settle)
 
 def _git_commit() -> str:
     with contextlib.suppress(OSError, subprocess.CalledProcessError):
@@ -275,23 +238,21 @@ async def _run(plan: Plan, broker: EmbeddedBroker, console: Console) -> dict[str
     bench = Bench(plan, broker, messages, console)
     try:
         if plan.rss:
-            results["rss"] = await bench.rss(plan.rss)
+            results["rss"] = await experiments.rss(bench, plan.rss)
             return results
         results["floor"] = [r.summary() for r in await bench.floor()]
         systems = {}
         for kind in ("raw", "faust", "worker"):
             systems[kind] = (await bench.measure(kind, kind)).as_dict()
         if plan.log_ab:
-            quiet = await bench.measure("worker", "worker-warning", log_level="warning")
-            systems["worker (log warning)"] = quiet.as_dict()
+            results["log_ab"] = await experiments.ab(
+                bench, {"info": {}, "warning": {"log_level": "warning"}}, rounds=3, n=plan.drain["worker"] // 2)
         results["systems"] = systems
         if plan.profile:
-            s = bench.settings("profile")
-            profiled = bench.start("worker", s, "profile")
-            results["profile"] = await bench.profiled_drain(s, profiled, plan.drain["worker"])
+            results["profile"] = await experiments.profiled_drain(bench, plan.drain["worker"])
         if plan.scale_out:
-            results["scale_out"] = await bench.scale_out(plan.drain["worker"])
-        results["image_path"] = images.image_path()
+            results["scale_out"] = await experiments.scale_out(bench, plan.drain["worker"])
+        results["image_path"] = await experiments.image_path(bench)
         if not plan.quick:
             results["exactly_once"] = await asyncio.to_thread(exactly_once.probe)
     finally:
