@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ops.bench import images
 from ops.bench.procs import rss_bytes, wait_for_members
-from ops.bench.profile import Profiler, summarise
+from ops.bench.profile import Profiler, py_spy, summarise
 from ops.bench.workload import prompt_mix
 from streams import topics
 
@@ -26,10 +26,15 @@ __all__ = ["ab", "image_path", "profiled_drain", "rss", "scale_out"]
 
 
 async def ab(bench: Bench, variants: dict[str, dict[str, object]], rounds: int, n: int) -> dict[str, object]:
-    """One live worker per variant (label -> Settings overrides); ``rounds`` drains of ``n`` prompts
-    each, alternating variants, the same prompts for every variant in a round."""
-    suts = {label: bench.start("worker", bench.settings(f"ab-{label}", **over), f"ab-{label}")
-            for label, over in variants.items()}
+    """One live worker per variant (label -> Settings overrides, and ``env``: extra environment);
+    ``rounds`` drains of ``n`` prompts each, alternating variants, the same prompts for every
+    variant in a round."""
+    suts = {}
+    for label, over in variants.items():
+        settings = {k: v for k, v in over.items() if k != "env"}
+        env = over.get("env")
+        suts[label] = bench.start("worker", bench.settings(f"ab-{label}", **settings), f"ab-{label}",
+                                  env=dict(env) if isinstance(env, dict) else None)
     samples: dict[str, list[tuple[float, float]]] = {label: [] for label in variants}
     async with contextlib.AsyncExitStack() as stack:
         drivers = {label: await stack.enter_async_context(bench.driver(sut.settings)) for label, sut in suts.items()}
@@ -58,6 +63,8 @@ async def ab(bench: Bench, variants: dict[str, dict[str, object]], rounds: int, 
 
 async def profiled_drain(bench: Bench, n: int, seconds: float = 20) -> dict[str, object]:
     """py-spy on a fresh worker through a drain of ``n`` prompts (not counted in the figures)."""
+    if py_spy() is None:
+        return {"skipped": "py-spy is not installed (.venv/bin/pip install py-spy==0.4.3)"}
     s = bench.settings("profile")
     sut = bench.start("worker", s, "profile")
     out = bench.plan.out_dir / "profile.folded"

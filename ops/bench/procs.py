@@ -61,11 +61,12 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-def quiesce(pids: Sequence[int], below: float = 0.1, timeout: float = 90, step: float = 0.5) -> float:
+def quiesce(pids: Sequence[int], below: float = 0.25, timeout: float = 90, step: float = 1.0) -> float:
     """Wait until ``pids`` together use less than ``below`` of a core over ``step`` seconds.
 
     The worker goes on after its decisions are out (enforcement, escalation, table changelogs);
-    the next phase must not inherit that work. Returns the seconds waited.
+    the next phase must not inherit that work. An idle worker still polls its fetches (a few
+    % of a core, more on a crowded machine), hence a quarter of a core. Returns the seconds waited.
     """
     start = time.monotonic()
     before = sum(cpu_seconds(p) for p in pids)
@@ -85,15 +86,14 @@ class Sut:
     def __init__(self, kind: str, settings: Settings, log_path: Path, extra_env: dict[str, str] | None = None):
         self.kind, self.settings, self.log_path = kind, settings, log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "worker":
+        if kind == "worker" and not extra_env:
             self.proc = spawn_worker(settings, log_path)
-        else:
-            env = {**os.environ, **settings.as_env(), **(extra_env or {})}
-            with log_path.open("ab") as log:
-                self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "ops.bench.passthrough", kind], env=env,
-                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                )
+            return
+        module = ["ops.cli", "worker"] if kind == "worker" else ["ops.bench.passthrough", kind]
+        env = {**os.environ, **settings.as_env(), **(extra_env or {})}
+        with log_path.open("ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", *module], env=env,
+                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     @property
     def pid(self) -> int:

@@ -32,6 +32,19 @@ GROUPS = {
     "Fetcher._fetcher (faust": "faust fetcher",
 }
 _PROJECT = ("detectors/", "streams/", "schemas/", "ops/")
+#: Where a busy sample's time goes: the first of these found walking up from the leaf frame
+#: (libraries such as pydantic, numpy or fastavro count for whoever called them).
+LAYERS = (
+    ("logging/", "logging"),
+    ("detectors/", "detectors (screening, fingerprint, content hash)"),
+    ("schemas/", "schemas (Avro encode/decode, validation)"),
+    ("streams/events.py", "streams.events (building events)"),
+    ("aiokafka/", "faust / aiokafka / asyncio machinery"),
+    ("faust/", "faust / aiokafka / asyncio machinery"),
+    ("mode/", "faust / aiokafka / asyncio machinery"),
+    ("asyncio/", "faust / aiokafka / asyncio machinery"),
+    ("streams/", "streams (agents, pipeline)"),
+)
 
 
 def py_spy() -> str | None:
@@ -79,15 +92,17 @@ def _main_thread_samples(folded: Path) -> list[tuple[list[str], int]]:
 
 
 def summarise(folded: Path, top: int = 15) -> dict[str, object]:
-    """Shares of the worker main thread's busy samples: by group, by own-code function (inclusive),
-    and by leaf function (self)."""
+    """Shares of the worker main thread's busy samples: by layer (each sample counted once), by
+    named group (inclusive, overlapping), by own-code function (inclusive) and by leaf (self)."""
     samples = _main_thread_samples(folded)
     total = sum(n for _, n in samples) or 1
+    layers: Counter[str] = Counter()
     groups: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     leaf: Counter[str] = Counter()
     for frames, n in samples:
         stack = ";".join(frames)
+        layers[_layer(frames)] += n
         for needle, label in GROUPS.items():
             if needle in stack:
                 groups[label] += n
@@ -99,4 +114,13 @@ def summarise(folded: Path, top: int = 15) -> dict[str, object]:
     def pct(counter: Counter[str]) -> list[tuple[str, float]]:
         return [(name, round(100 * n / total, 1)) for name, n in counter.most_common(top)]
 
-    return {"busy_samples": total, "groups": pct(groups), "inclusive": pct(inclusive), "self": pct(leaf)}
+    return {"busy_samples": total, "layers": pct(layers), "groups": pct(groups), "inclusive": pct(inclusive),
+            "self": pct(leaf)}
+
+
+def _layer(frames: list[str]) -> str:
+    for frame in reversed(frames):
+        for needle, layer in LAYERS:
+            if needle in frame:
+                return layer
+    return "other"

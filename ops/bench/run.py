@@ -119,8 +119,8 @@ class Bench:
         create_topics(s.bootstrap, topics.specs(s))
         return s
 
-    def start(self, kind: str, s: Settings, label: str) -> Sut:
-        sut = Sut(kind, s, s.data_dir / f"{label}.log")
+    def start(self, kind: str, s: Settings, label: str, env: dict[str, str] | None = None) -> Sut:
+        sut = Sut(kind, s, s.data_dir / f"{label}.log", env)
         self.suts.append(sut)
         return sut
 
