@@ -165,7 +165,9 @@ def _log_ab(ab: dict[str, Any] | None) -> list[str]:
         return []
     info, quiet = ab["info"], ab["warning"]
     saved = 1 - quiet["median_cpu_ms_per_prompt"] / info["median_cpu_ms_per_prompt"]
-    return ["## Per-decision INFO logging (A/B, drains alternated between two live workers)", "",
+    return ["## Log level A/B (info vs warning; drains alternated between two live workers)", "",
+            "Since eb077b2 the per-prompt decision line is at DEBUG, so info adds only enforcement lines "
+            "(about one prompt in five) and faust's own.", "",
             "| log level | drains (prompts/s) | CPU ms per prompt | median prompts/s | median CPU ms |",
             "|---|---|---|---:|---:|",
             *(f"| {name} | {', '.join(f'{t:,.0f}' for t in v['throughput'])} | "
