@@ -1,6 +1,6 @@
 """The fault tests at full size, by hand: the same test code as tests/faults, bigger numbers.
 
-    .venv/bin/python scripts/soak_faults.py                       # everything, about 15-25 minutes here
+    .venv/bin/python scripts/soak_faults.py                       # everything, about 5 minutes here
     .venv/bin/python scripts/soak_faults.py --only kill,malformed  # a subset
 
 CI runs tests/faults with 2,000 prompts per kill test and 960 malformed messages; here the kill
