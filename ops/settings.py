@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     commit_interval_s: float = 1.0
 
     screen_batch_size: int = Field(64, ge=1, description="Prompts screened per batch at most")
-    screen_batch_window_s: float = Field(0.005, ge=0, description="Wait at most this for a batch")
+    screen_batch_window_s: float = Field(0.005, gt=0, description="Wait at most this for a batch (0 would wait for a full one)")
     max_prompt_chars: int = Field(16_384, ge=1, description="Longer prompts are rejected (block)")
     deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
 
