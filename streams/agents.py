@@ -112,7 +112,7 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
         if signal is not None:
             await p.send(topics.USER_SIGNALS, signal)
         prompt_context[prompt.request_id] = {"scores": risk.scores, "mature": prompt.mature_content_allowed}
-        p.count_decision(decision, screening)
+        p.count_decision("screen_prompts", decision, screening.assessment.failures)
 
     @app.agent(p.topic[topics.GENERATIONS_COMPLETED.name], name="screen_generations", concurrency=2)
     async def screen_generations(stream: faust.StreamT) -> None:
@@ -145,11 +145,7 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
         signal = events.image_signal(generation, index, screening, decision, risk)
         if signal is not None:
             await p.send(topics.USER_SIGNALS, signal)
-        metrics.decisions.labels(decision.action.value).inc()
-        metrics.events.labels("screen_generations", "decided").inc()
-        log.info("image decision %s request=%s user=%s action=%s categories=%s reasons=%s",
-                 decision.decision_id, decision.request_id, decision.user_id, decision.action.value,
-                 ",".join(decision.categories), "; ".join(decision.reasons))
+        p.count_decision("screen_generations", decision, screening.assessment.failures)
 
     @app.agent(p.topic[topics.HASH_BANK_UPDATES.name], name="update_hash_bank")
     async def update_hash_bank(stream: faust.StreamT) -> None:

@@ -16,7 +16,7 @@ from faust import streams as faust_streams
 from pydantic import BaseModel
 
 from detectors import PromptScreener, Screening
-from detectors.base import Action, Assessment, PromptInput, Verdict
+from detectors.base import Action, Assessment, DetectorFailure, PromptInput, Verdict
 from ops.metrics import Metrics
 from ops.settings import Settings
 from schemas import decode, encode
@@ -155,14 +155,15 @@ class Pipeline:
         log.info("enforcement %s user=%s action=%s causes=%s", action.action_id, action.user_id,
                  action.action.value, ",".join(action.cause_decision_ids))
 
-    def count_decision(self, decision: ModerationDecision, screening: Screening) -> None:
-        for failure in screening.assessment.failures:
+    def count_decision(self, stage: str, decision: ModerationDecision, failures: Sequence[DetectorFailure]) -> None:
+        """Metrics and a log line for one decision, prompt or image alike."""
+        for failure in failures:
             self.metrics.detector_failures.labels(failure.detector).inc()
         self.metrics.decisions.labels(decision.action.value).inc()
-        self.metrics.events.labels("screen_prompts", "decided").inc()
+        self.metrics.events.labels(stage, "decided").inc()
         # DEBUG: a line per prompt cost ~5 % of the worker's busy time at INFO; the decision is on its topic.
         log.debug(
-            "decision %s request=%s user=%s action=%s categories=%s reasons=%s",
-            decision.decision_id, decision.request_id, decision.user_id, decision.action.value,
-            ",".join(decision.categories), "; ".join(decision.reasons),
+            "%s decision %s request=%s user=%s subject=%s action=%s categories=%s reasons=%s", stage,
+            decision.decision_id, decision.request_id, decision.user_id, decision.subject.kind.value,
+            decision.action.value, ",".join(decision.categories), "; ".join(decision.reasons),
         )
