@@ -191,11 +191,8 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
                 continue
             for plan in plans:  # issued before the state is saved: a replay re-issues the same ids
                 await p.issue(plan, signal, state)
-            if signal.kind.value == "review_overturned":
-                for strike in new_state.strikes:
-                    if strike.decision_id == signal.decision_id and strike.content_hash:
-                        remembered = set(false_positives.get(strike.content_hash) or ())
-                        false_positives[strike.content_hash] = sorted(remembered | {strike.category})
+            for digest, category in escalation.overturned_content(new_state, signal):
+                false_positives[digest] = sorted(set(false_positives.get(digest) or ()) | {category})
             user_state[signal.user_id] = new_state.model_dump(mode="json")
             user_risk[signal.user_id] = round(escalation.points(p.policy, new_state, signal.occurred_at), 3)
             metrics.events.labels(stage, "folded").inc()

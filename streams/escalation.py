@@ -161,6 +161,14 @@ def _near_duplicates(policy: EscalationPolicy, state: UserState, signal: UserSig
     )
 
 
+def overturned_content(state: UserState, signal: UserSignal) -> list[tuple[str, str]]:
+    """(content hash, category) of what an overturning review cleared: the review's memory."""
+    if signal.kind != SignalKind.review_overturned:
+        return []
+    return [(s.content_hash, s.category) for s in state.strikes
+            if s.decision_id == signal.decision_id and s.content_hash]
+
+
 def _plan(user_id: str, kind: EnforcementKind, trigger: str, reasons: list[str]) -> Planned:
     return Planned(
         action_id=stable_id("enforcement", user_id, kind.value, trigger),
