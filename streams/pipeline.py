@@ -91,6 +91,17 @@ class Pipeline:
             return
         await self.topic[topic.name].send(key=topic.key_of(event), value=encode(event))
 
+    async def send_decision(self, decision: ModerationDecision) -> None:
+        """A decision, and for a block the block_generation action enforcement waits on.
+
+        Sent by the agent that decides, not by a consumer of decisions: one hop less per prompt
+        (that re-read was a fifth of the worker's record traffic) and no lag between the two.
+        """
+        await self.send(topics.MODERATION_DECISIONS, decision)
+        action = events.enforcement_for(decision)
+        if action is not None:
+            await self.send(topics.ENFORCEMENT_ACTIONS, action)
+
     async def send_acked(self, topic: topics.TopicDef, event: BaseModel, stage: str) -> None:
         """Send and wait for the broker's ack, retrying for ever: for what must never be dropped.
 

@@ -26,7 +26,7 @@ GROUPS = {
     "streams/events.py": "event constructors (pydantic)",
     "Topic.send (faust/topics.py": "faust send path",
     "Sender.": "aiokafka producer sender",
-    "enforce_decisions": "agent enforce_decisions",
+    "send_decision (streams/pipeline.py": "decision + enforcement sends",
     "escalate_user": "agent escalate_user",
     "faust/stores/rocksdb.py": "rocksdb table store",
     "Fetcher._fetcher (faust": "faust fetcher",

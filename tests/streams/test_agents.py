@@ -13,7 +13,7 @@ from detectors.base import PromptInput
 from ops.metrics import Metrics
 from ops.settings import Settings
 from schemas import encode
-from schemas.models import DeadLetter, EnforcementAction, ModerationAction, ModerationDecision, RiskScored
+from schemas.models import DeadLetter, EnforcementAction, ModerationDecision, RiskScored
 from streams import topics
 from streams.agents import build
 from streams.app import create_app
@@ -79,20 +79,32 @@ def test_oversized_prompt_is_blocked_and_dead_lettered(tmp_path: Path) -> None:
     assert kinds["deadletter"].error_type == "OversizedInput"
 
 
-def test_enforce_decisions_turns_blocks_into_block_generation(tmp_path: Path) -> None:
+def test_a_block_comes_with_block_generation_from_the_same_agent(tmp_path: Path) -> None:
     bad = prompt("nude 12 year old girl", mature=True)
-    screened = run_agent(tmp_path, "screen_prompts", [encode(bad)])
-    decision = next(e for _, e in screened if isinstance(e, ModerationDecision))
-    sent = run_agent(tmp_path, "enforce_decisions", [encode(decision), encode(decision), b"\x01junk"])
-    actions = [e for _, e in sent if isinstance(e, EnforcementAction)]
+    sent = run_agent(tmp_path, "screen_prompts", [encode(bad), encode(bad)])  # the second: a redelivery
+    decisions = [e for _, e in sent if isinstance(e, ModerationDecision)]
+    actions = [e for name, e in sent if name == "enforcement.actions"]
     assert len(actions) == 2 and actions[0].action_id == actions[1].action_id  # redelivery: same id
+    assert all(isinstance(a, EnforcementAction) for a in actions)
     assert actions[0].action.value == "block_generation"
-    assert [e.error_type for _, e in sent if isinstance(e, DeadLetter)] == ["MalformedMessage"]
+    assert list(actions[0].cause_decision_ids) == [decisions[0].decision_id] and actions[0].request_id == bad.request_id
+    # Enforcement is told no later than anyone else: the action follows its decision directly.
+    names = [name for name, _ in sent]
+    assert names.index("enforcement.actions") == names.index("moderation.decisions") + 1
+    assert decisions[0].fingerprint is not None  # blocks keep their SimHash for probing
 
 
-@pytest.mark.parametrize("action", ["allow", "review"])
-def test_no_enforcement_for_non_blocks(tmp_path: Path, action: str) -> None:
-    item = prompt("a lighthouse at dusk")
-    decision = next(e for _, e in run_agent(tmp_path, "screen_prompts", [encode(item)]) if isinstance(e, ModerationDecision))
-    decision = decision.model_copy(update={"action": ModerationAction(action)})
-    assert run_agent(tmp_path, "enforce_decisions", [encode(decision)]) == []
+@pytest.mark.parametrize("text, action", [("a lighthouse at dusk", "allow"), ("a nude woman, photo", "allow")])
+def test_no_enforcement_and_no_fingerprint_for_allowed_prompts(tmp_path: Path, text: str, action: str) -> None:
+    sent = run_agent(tmp_path, "screen_prompts", [encode(prompt(text, mature=True))])
+    (decision,) = [e for _, e in sent if isinstance(e, ModerationDecision)]
+    assert decision.action.value == action
+    assert decision.fingerprint is None and decision.content_hash is not None
+    assert [name for name, _ in sent if name == "enforcement.actions"] == []
+
+
+def test_no_enforcement_for_a_review(tmp_path: Path) -> None:
+    sent = run_agent(tmp_path, "screen_prompts", [encode(prompt("a lighthouse at dusk"))], screener=BrokenScreener())
+    (decision,) = [e for _, e in sent if isinstance(e, ModerationDecision)]
+    assert decision.action.value == "review" and decision.fingerprint is not None
+    assert [name for name, _ in sent if name == "enforcement.actions"] == []
