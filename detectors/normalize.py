@@ -69,11 +69,13 @@ _SPLIT_NATIVE = regex.compile(
 )
 _RUN3 = regex.compile(r"([a-z])\1{2,}")
 _WORD_SEPARATORS = regex.compile(r"[_\-]+")
-_LEET_TOKEN = regex.compile(r"[a-z0-9@$!|+]+")
 _HAS_LETTER = regex.compile(r"[a-z]")
 # "1", "!" and "|" stay ambiguous (i or l): they all become "1", and lexicons add variants of
 # each term with any of its i/l written as "1" (``l0l1`` -> ``lol1``, ``3xp11c1t`` -> ``exp11c1t``).
 _LEET = str.maketrans("0345789!|@$+", "oeastbg11ast")
+# Tokens are whole runs of [a-z0-9@$!|+]; only those holding a character ``_LEET`` rewrites can
+# change, so only those are matched: the Python callback stays off plain words, most of a prompt.
+_LEET_CANDIDATE = regex.compile(r"(?<![a-z0-9@$!|+])[a-z0-9@$!|+]*[0345789!|@$+][a-z0-9@$!|+]*")
 LEET_AMBIGUOUS = "1"
 # One censoring character standing for a letter: inside a word or at its end ("nud*").
 _MASK = regex.compile(r"(?<=[a-z])[*#!@?.](?=[a-z])|(?<=[a-z])[*#!@](?![a-z0-9])|(?<![a-z0-9])[*#](?=[a-z]{2})")
@@ -185,7 +187,7 @@ def _leet(text: str) -> str:
             return word  # nothing to read, or a pure number (an age must survive)
         return core.translate(_LEET) + word[len(core) :]
 
-    return _LEET_TOKEN.sub(token, text)
+    return _LEET_CANDIDATE.sub(token, text)
 
 
 def _unique(views: list[str], skip: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -196,15 +198,20 @@ def _unique(views: list[str], skip: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1024)
 def normalize(text: str, limit: int = MAX_FIELD_CHARS) -> Normalized:
     """All views of ``text`` (cut at ``limit``); cached, so share it, don't copy it.
 
     >>> normalize("ｎ.ｕ.ｄ.ｅ").plain[-1]
     'nude'
     """
-    truncated = len(text) > limit
-    cleaned = _clean(text[:limit])
+    # Cached on the cut text and the flag, not on ``limit``: the rules (parsed prompt, a high
+    # limit) and the model (raw prompt, the default) usually pass the same short text.
+    return _normalize(text[:limit], len(text) > limit)
+
+
+@lru_cache(maxsize=1024)
+def _normalize(text: str, truncated: bool) -> Normalized:
+    cleaned = _clean(text)
     native = _NEWLINES.sub("\n", _SPACES.sub(" ", unicodedata.normalize("NFKC", cleaned.casefold())))
     native = native.translate(_RUSSIAN).strip()
     if not native.isascii():  # Latin split letters are joined in the Latin views
@@ -217,11 +224,21 @@ def normalize(text: str, limit: int = MAX_FIELD_CHARS) -> Normalized:
     runs = joined if _RUN3.search(joined) is None else None
     once = joined if runs is not None else _RUN3.sub(r"\1", joined)
     twice = joined if runs is not None else _RUN3.sub(r"\1\1", joined)
-    plain = _unique([_tidy(raw_ascii), _tidy(skeleton), _tidy(joined), _tidy(once), _tidy(twice)])
-    leet = _unique([_tidy(_leet(once)), _tidy(_leet(twice))], skip=plain)
+    # The five stages are mostly one string (plain ASCII: all five): tidy each string once.
+    tidied: dict[str, str] = {}
+
+    def tidy(view: str) -> str:
+        if view not in tidied:
+            tidied[view] = _tidy(view)
+        return tidied[view]
+
+    plain = _unique([tidy(raw_ascii), tidy(skeleton), tidy(joined), tidy(once), tidy(twice)])
+    leet_once = _leet(once)
+    leet_twice = leet_once if twice == once else _leet(twice)
+    leet = _unique([tidy(leet_once), tidy(leet_twice)], skip=plain)
     masked: tuple[str, ...] = ()
     if _MASK_CHARS.search(once):  # cheap test first: most prompts hold no censoring character
-        masked = _unique([_tidy(_MASK.sub("*", once))], skip=plain + leet)
+        masked = _unique([tidy(_MASK.sub("*", once))], skip=plain + leet)
     return Normalized(native=native, plain=plain, leet=leet, masked=masked, truncated=truncated)
 
 
