@@ -31,6 +31,11 @@ _LEFT = r"(?<![a-z0-9.])"
 # A bare number only counts as an age when punctuation or the end follows it ("she's 11,").
 _ENDS = r"(?=\s*(?:[,.;:)!\]]|$))"
 _ADVERB = r"(?: only| just| barely| now| really| actually| secretly| truly| in fact| in reality)"
+_AGE_WORD = (
+    r"(?:(?:years?|yrs?|yr|y) ?(?:old|of age)\b|(?:yo|y/o|y\.o\.?|yrs?|yr)(?![a-z0-9])"
+    r"|(?:anos|ano|anitos|ans|jahre?n?|anni|anno|enne|jaar|jarige|lat|latka|latek|letnia|letnie|yas|yasli)\b"
+    r"|(?:jahrig|letni|yasinda)\w{0,3}\b)"
+)
 _LATIN_PATTERNS = [
     rf"\b(?:she|he|who|i|they)(?: is|'s| s|'m| m| am| was| are| were){_ADVERB}? {_NUM}{_ENDS}",
     rf"\b(?:actually|really|secretly|truly|in reality|in fact) {_NUM}{_ENDS}",
@@ -41,10 +46,12 @@ _LATIN_PATTERNS = [
     rf"\bage[ds]?(?: ?[:=]| of| is| about)? ?{_NUM}(?![a-z0-9]|\.\d)",
     rf"\b(?:girl|boy|child|kid|daughter|son|toddler|schoolgirl|schoolboy|woman|man|lady)s? (?:of|aged) {_NUM}\b",
     # A number then an age word, in one pass: en, es/pt, fr, de, it, nl, pl, tr (yaş, yaşında).
-    rf"{_LEFT}{_NUM} ?(?:(?:years?|yrs?|yr|y) ?(?:old|of age)\b|(?:yo|y/o|y\.o\.?|yrs?|yr)(?![a-z0-9])"
-    r"|(?:anos|ano|anitos|ans|jahre?n?|anni|anno|enne|jaar|jarige|lat|latka|latek|letnia|letnie|yas|yasli)\b"
-    r"|(?:jahrig|letni|yasinda)\w{0,3}\b)",
+    rf"{_LEFT}{_NUM} ?{_AGE_WORD}",
 ]
+# The age word of the last pattern always follows a space or a digit (a number word ends where
+# `[a-z]++` stops, so a space comes next). That pattern tries a number at every word and is the
+# slowest here: a view where this cheap search finds nothing cannot match it.
+_AGE_WORD_GATE = regex.compile(rf"[ 0-9]{_AGE_WORD}")
 _NATIVE_PATTERNS = [
     r"(?<![0-9])(?P<num>[0-9]{1,3}|[一二两三四五六七八九十]{1,3}) ?(?:歳|才|岁|歲)",
     r"(?<![0-9])(?P<num>[0-9]{1,3}) ?-? ?(?:лет|года|год|летн\w{0,4})",
@@ -101,6 +108,7 @@ class AgeReader:
     def __init__(self, numbers_path: Path) -> None:
         self.numbers = _load_numbers(numbers_path)
         self._latin = [regex.compile(p) for p in _LATIN_PATTERNS]
+        self._gates = {self._latin[-1]: _AGE_WORD_GATE}
         self._native = [regex.compile(p) for p in _NATIVE_PATTERNS]
 
     def find(self, text: Normalized, reference_year: int) -> list[AgeCue]:
@@ -121,6 +129,9 @@ class AgeReader:
     def _latin_cues(self, view: str, reference_year: int) -> list[AgeCue]:
         out: list[AgeCue] = []
         for pattern in self._latin:
+            gate = self._gates.get(pattern)
+            if gate is not None and gate.search(view) is None:
+                continue
             for m in pattern.finditer(view):
                 value = self._value(m.group("num"))
                 if value is not None and 0 < value <= MAX_AGE:
