@@ -29,7 +29,10 @@ _EMBEDDING = regex.compile(r"\bembedding:([^\s,()\[\]{}<>:|]{1,200})", regex.IGN
 _KEYWORDS = regex.compile(r"\b(?:BREAK|AND)\b")
 _DYNAMIC_COUNT = regex.compile(r"^\s*\d+(?:-\d+)?\$\$")
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
-_SPECIAL = frozenset("()[]{}|:\\<")
+# A text run: anything but the special characters, where "\\x" is a literal x and a lone
+# backslash at the very end is itself text; else one special character.
+_TOKEN = regex.compile(r"(?P<text>(?:[^()\[\]{}|:\\]+|\\.|\\\Z)+)|[()\[\]{}|:]", regex.DOTALL)
+_ESCAPED = regex.compile(r"\\(.)", regex.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,27 +73,17 @@ def parse(prompt: str) -> ParsedPrompt:
 
 
 def _tokenize(prompt: str) -> list[_Token]:
+    """Text runs (escapes resolved) and the special characters between them, one regex pass
+    instead of a Python loop over every character."""
     tokens: list[_Token] = []
-    buf: list[str] = []
-    i, n = 0, len(prompt)
-    while i < n:
-        ch = prompt[i]
-        if ch == "\\" and i + 1 < n:
-            buf.append(prompt[i + 1])
-            i += 2
-            continue
-        if ch not in _SPECIAL or ch in "\\<":
-            buf.append(ch)
-            i += 1
-            continue
-        if buf:
-            tokens.append(("text", "".join(buf)))
-            buf = []
-        kind = "open" if ch in "([{" else "close" if ch in ")]}" else "bar" if ch == "|" else "colon"
-        tokens.append((kind, ch))
-        i += 1
-    if buf:
-        tokens.append(("text", "".join(buf)))
+    for m in _TOKEN.finditer(prompt):
+        text = m.group("text")
+        if text is not None:
+            tokens.append(("text", _ESCAPED.sub(r"\1", text) if "\\" in text else text))
+        else:
+            ch = m.group()
+            kind = "open" if ch in "([{" else "close" if ch in ")]}" else "bar" if ch == "|" else "colon"
+            tokens.append((kind, ch))
     return tokens
 
 
