@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     fetch_max_wait_ms: int | None = None
     heartbeat_interval_s: float = 1.0
     commit_interval_s: float = 1.0
+    producer_linger_s: float = Field(0.0, ge=0, description="Producer batching delay (0: send at once)")
 
     screen_batch_size: int = Field(64, ge=1, description="Prompts screened per batch at most")
     screen_batch_window_s: float = Field(0.005, gt=0, description="Wait at most this for a batch (0 would wait for a full one)")

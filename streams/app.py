@@ -102,7 +102,7 @@ def create_app(settings: Settings) -> ModerationApp:
         broker_commit_interval=settings.commit_interval_s,
         # The embedded broker has no idempotent producer; acks=all is at-least-once.
         producer_acks=-1,
-        producer_linger=0.0,
+        producer_linger=settings.producer_linger_s,
         consumer_auto_offset_reset="earliest",
         # Tansu's end_offsets() under-reports after multi-record batches, so a persisted table
         # offset can sit above the reported highwater; faust would refuse to start on it.

@@ -35,7 +35,7 @@ async def ab(bench: Bench, variants: dict[str, dict[str, object]], rounds: int, 
         env = over.get("env")
         suts[label] = bench.start("worker", bench.settings(f"ab-{label}", **settings), f"ab-{label}",
                                   env=dict(env) if isinstance(env, dict) else None)
-    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in variants}
+    samples: dict[str, list[tuple[float, float, float]]] = {label: [] for label in variants}
     async with contextlib.AsyncExitStack() as stack:
         drivers = {label: await stack.enter_async_context(bench.driver(sut.settings)) for label, sut in suts.items()}
         for label, d in drivers.items():
@@ -46,17 +46,23 @@ async def ab(bench: Bench, variants: dict[str, dict[str, object]], rounds: int, 
                 for sut in suts.values():
                     await bench.idle(sut)
                 sut = suts[label]
-                drain = await d.drain(batch, {label: sut.pid}, {label: sut.pid})
-                samples[label].append((drain.throughput, drain.cpu_ms_per_message(label)))
+                # The broker's CPU counts too: on a machine this size it competes with the worker.
+                watch = {label: sut.pid, **({"broker": bench.broker.pid} if bench.broker.pid else {})}
+                drain = await d.drain(batch, {label: sut.pid}, watch)
+                samples[label].append((drain.throughput, drain.cpu_ms_per_message(label),
+                                       drain.cpu_ms_per_message("broker") if "broker" in watch else float("nan")))
     for sut in suts.values():
         sut.stop()
     out: dict[str, object] = {}
     for label, got in samples.items():
-        out[label] = {"overrides": variants[label], "throughput": [round(t, 1) for t, _ in got],
-                      "cpu_ms_per_prompt": [round(c, 3) for _, c in got],
-                      "median_throughput": round(statistics.median(t for t, _ in got), 1),
-                      "median_cpu_ms_per_prompt": round(statistics.median(c for _, c in got), 3)}
+        out[label] = {"overrides": variants[label], "throughput": [round(t, 1) for t, _, _ in got],
+                      "cpu_ms_per_prompt": [round(c, 3) for _, c, _ in got],
+                      "broker_cpu_ms_per_prompt": [round(b, 3) for _, _, b in got],
+                      "median_throughput": round(statistics.median(t for t, _, _ in got), 1),
+                      "median_cpu_ms_per_prompt": round(statistics.median(c for _, c, _ in got), 3),
+                      "median_broker_cpu_ms_per_prompt": round(statistics.median(b for _, _, b in got), 3)}
     bench.say("A/B: " + "; ".join(f"{k} {v['median_throughput']:,.0f}/s {v['median_cpu_ms_per_prompt']} ms"
+                                  f" (broker {v['median_broker_cpu_ms_per_prompt']} ms)"
                                   for k, v in out.items() if isinstance(v, dict)))
     return out
 
