@@ -89,7 +89,7 @@ def markdown(results: dict[str, Any]) -> str:
         out += ["| figure | " + " | ".join(NAMES[k] for k in ceilings) + " | worker / raw | worker / faust |",
                 "|---|" + "---:|" * (len(ceilings) + 2)]
         for name, values in _rows({k: systems[k] for k in ceilings if k in systems}):
-            cells = [_fmt(values.get(k), 3 if name.startswith("CPU") else 1) for k in ceilings]
+            cells = [_fmt(values.get(k), 3 if "CPU" in name else 1) for k in ceilings]
             out.append(f"| {name} | " + " | ".join(cells) + f" | {_ratio(values.get('worker'), values.get('raw'))} "
                        f"| {_ratio(values.get('worker'), values.get('faust'))} |")
         out += ["", "Saturated throughput: a backlog published while the process was paused (SIGSTOP), timed from "
