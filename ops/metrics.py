@@ -40,5 +40,16 @@ class Metrics:
             buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256), registry=self.registry,
         )
 
+        # From the prompt record's timestamp (the publisher's clock): what the request path waits.
+        latency_buckets = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
+        self.prompt_queued = Histogram(
+            "modstream_prompt_queued_seconds", "Record timestamp to the start of its screening batch",
+            buckets=latency_buckets, registry=self.registry,
+        )
+        self.prompt_decided = Histogram(
+            "modstream_prompt_decided_seconds", "Record timestamp to its decision (and any block) handed to the producer",
+            buckets=latency_buckets, registry=self.registry,
+        )
+
     def serve(self, port: int) -> None:
         start_http_server(port, registry=self.registry)

@@ -90,6 +90,9 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
             if not accepted:
                 continue
             started = time.perf_counter()
+            wall = time.time()
+            for event, _ in accepted:
+                metrics.prompt_queued.observe(max(wall - event.message.timestamp, 0.0))
             inputs = [events.prompt_input(pr) for _, pr in accepted]
             screenings = screen_safely(screener, inputs)
             metrics.screen_seconds.observe(time.perf_counter() - started)
@@ -104,6 +107,7 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
                     simhash = fingerprint(item) if screening.verdict.action != Action.ALLOW else None
                     with current(event):
                         await decide(prompt, screening, digest, simhash)
+                    metrics.prompt_decided.observe(max(time.time() - event.message.timestamp, 0.0))
                 except Exception as exc:  # a bug here must cost one dead letter, not the worker
                     await p.dead_letter(stage, exc, event)
 

@@ -108,3 +108,26 @@ def test_no_enforcement_for_a_review(tmp_path: Path) -> None:
     (decision,) = [e for _, e in sent if isinstance(e, ModerationDecision)]
     assert decision.action.value == "review" and decision.fingerprint is not None
     assert [name for name, _ in sent if name == "enforcement.actions"] == []
+
+
+def test_decision_latency_is_measured_from_the_record_timestamp(tmp_path: Path) -> None:
+    metrics = Metrics()
+
+    async def feed() -> None:
+        s = Settings(data_dir=tmp_path)
+        app = create_app(s)
+
+        async def drop(topic: topics.TopicDef, event: BaseModel) -> None:
+            return None
+
+        build(app, s, PromptScreener.default(), metrics, sink=drop)
+        async with app.agents["screen_prompts"].test_context() as agent:
+            for text in ("a lighthouse at dusk", "a red bicycle"):
+                await agent.put(value=encode(prompt(text)), key=b"k")
+            await asyncio.sleep(0.05)
+
+    asyncio.run(feed())
+    for name in ("modstream_prompt_queued_seconds", "modstream_prompt_decided_seconds"):
+        count = metrics.registry.get_sample_value(f"{name}_count")
+        total = metrics.registry.get_sample_value(f"{name}_sum")
+        assert count == 2 and total is not None and 0 <= total < 5
