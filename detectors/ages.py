@@ -81,14 +81,16 @@ _PUBERTY = regex.compile(
 )
 # A number standing alone as a tag ("girl, 12, nude"): an age when the tag before or after it
 # names a person; or a number right after a person word ("girl 13,", "girl (13)").
-_BARE_TAG = regex.compile(r"(?:^|[,;\n])\s*(?P<num>\d{1,2})\s*(?=[,;\n]|$)")
+# Both on stdlib ``re`` with ASCII classes (the views are ASCII, which ``regex`` reads alike):
+# with no single literal to scan for, ``regex`` ran them ~1.6x slower.
+_BARE_TAG = re.compile(r"(?:^|[,;\n])\s*(?P<num>\d{1,2})\s*(?=[,;\n]|$)", re.ASCII)
 _TAG = regex.compile(r"[^,;\n]*")
 _PERSON_WORDS = (
     r"\d?girls?|\d?boys?|kids?|child|children|teens?|woman|women|man|men|lady|student|model|youngster"
     r"|daughter|son|niece|nephew|loli|shota|she|he|her|him|gravure|idol|person|female|male"
 )
 _PERSON = regex.compile(rf"\b(?:{_PERSON_WORDS})\b")
-_PERSON_NUMBER = regex.compile(rf"\b(?:{_PERSON_WORDS}),? (?P<num>\d{{1,2}})(?!\.\d)(?=\s*(?:[,;.)\n]|$))")
+_PERSON_NUMBER = re.compile(rf"\b(?:{_PERSON_WORDS}),? (?P<num>\d{{1,2}})(?!\.\d)(?=\s*(?:[,;.)\n]|$))", re.ASCII)
 _BORN = regex.compile(r"\bborn (?:in |on |around )?(?:[a-z]+ )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
 
 
@@ -145,11 +147,12 @@ class AgeReader:
                 value = self._value(m.group("num"))
                 if value is not None and 0 < value <= MAX_AGE:
                     out.append(AgeCue("age", value, str(value)))
-        for m in _GRADES.finditer(view):
+        # (Substring tests first: every alternative of these patterns holds the word.)
+        for m in _GRADES.finditer(view) if "grade" in view else ():
             grade = int(m.group("n") or m.group("g") or 0) or _ORDINALS.get(m.group("w") or "", 0)
             if 0 < grade <= 12:
                 out.append(AgeCue("grade", grade + 5, f"grade {grade}"))
-        for m in _SCHOOL_YEAR.finditer(view):
+        for m in _SCHOOL_YEAR.finditer(view) if "year" in view or "yr" in view else ():
             year = int(m.group("y") or m.group("z"))
             if 0 < year <= 13:
                 out.append(AgeCue("grade", year + 4, f"year {year}"))
