@@ -16,6 +16,7 @@ raises: unmatched brackets read as spaces.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -54,6 +55,7 @@ _Node = str | _Choice
 _Token = tuple[str, str]
 
 
+@lru_cache(maxsize=256)  # negative prompts are mostly a few stock texts, parsed once each
 def parse(prompt: str) -> ParsedPrompt:
     """Plain text of every branch of ``prompt`` plus the LoRA/hypernetwork/embedding names.
 
