@@ -9,6 +9,7 @@ from the prompt (its own hash salt for the student, its own embedding for MiniLM
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ __all__ = ["Featurizer", "HashSpec", "Texts", "model_texts", "riskiest", "stack"
 MAX_MODEL_CHARS = 2048
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
+_ASCII_WORD = re.compile(rb"[A-Za-z0-9]+")
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier for the final mix
 _BASE = np.uint64(1_000_003)
 
@@ -135,11 +137,13 @@ class Featurizer:
         keys: list[int] = []
         counts: list[int] = []
         for text, salt in zip(texts, salts, strict=True):
-            words = _WORD.findall(text)
+            # Views are ASCII nearly always: there \p{L}\p{N} is [A-Za-z0-9], found in the
+            # UTF-8 bytes directly, so no word is encoded on its own.
+            words = _ASCII_WORD.findall(text.encode()) if text.isascii() else [w.encode() for w in _WORD.findall(text)]
             before = len(keys)
             for n in self.spec.word_ngrams:
-                grams = map(" ".join, zip(*(words[i:] for i in range(n))))
-                keys += map(zlib.crc32, map(str.encode, grams), repeat(salt * 31 + n))
+                grams = words if n == 1 else map(b" ".join, zip(*(words[i:] for i in range(n))))
+                keys += map(zlib.crc32, grams, repeat(salt * 31 + n))
             counts.append(len(keys) - before)
         view = np.repeat(np.arange(len(texts)), counts)
         with np.errstate(over="ignore"):
