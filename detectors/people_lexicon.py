@@ -227,6 +227,8 @@ class PeopleIndex:
         """
         out: list[Match] = []
         folds = view.folds[:max_tokens]
+        # Whether each token is a word in its own right, once per token, not once per run.
+        plain = [len(fold) <= 2 or fold.isdigit() or is_word(fold) for fold in folds]
         for first, head in enumerate(folds):
             if first in skip or view.cjk[first] or head in _STOP or head[:1] not in self._fuzzy:
                 continue
@@ -236,7 +238,7 @@ class PeopleIndex:
                     break
                 fold = folds[last]
                 key += fold
-                words = words and (len(fold) <= 2 or fold.isdigit() or is_word(fold))
+                words = words and plain[last]
                 if len(key) > _MAX_FUZZY_LEN:
                     break
                 if words:  # "red dress", "film still": every word a word, no misspelt name
