@@ -97,6 +97,11 @@ class NameFinder:
         hits: list[NameHit] = []
         i = 0
         while i < len(tokens):
+            # ``_at`` finds nothing unless the token is a given name or follows a title: most
+            # tokens of a prompt, answered here without the call.
+            if not (tokens[i].fold in self.given or (i > 0 and tokens[i - 1].fold in _TITLES)):
+                i += 1
+                continue
             hit = None if i in skip else self._at(text, tokens, i, skip)
             if hit:
                 hits.append(hit)
