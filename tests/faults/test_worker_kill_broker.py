@@ -58,12 +58,9 @@ def test_a_worker_killed_mid_stream_and_restarted_decides_every_prompt(broker: E
         worker.stop()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent (issue 7, open): in 1 of 4 runs on a loaded machine the survivor never took "
-           "over the killed worker's partitions within 240 s (496 of 2,000 prompts undecided); "
-           "under investigation: the embedded broker's group eviction after a kill -9",
-)
+# Issue 7: this failed in 2 of 13 runs on a loaded machine. The first records of one partition (about
+# a quarter of the prompts) were never decided, because a worker whose first assignment needed table
+# recovery dropped a paused partition's records. See _ShortFetchConsumerThread in streams/app.py.
 def test_when_one_of_two_workers_is_killed_the_other_takes_over_its_partitions(
     broker: EmbeddedBroker, tmp_path: Path,
 ) -> None:
