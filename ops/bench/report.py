@@ -37,10 +37,12 @@ workers than `prompts.submitted` has partitions ({partitions} here; create it wi
 number of workers you plan, since adding partitions later moves keys); (2) per-worker CPU:
 about 1000/{cpu_ms:.2f} = {per_core:,.0f} prompts/s per core on this machine's cores, so N
 workers on N free cores give about N x that; (3) the broker: the raw consume->produce loop
-reached {raw:,.0f} msg/s on this single in-memory broker, and each prompt costs the worker
-about 4 produced and 3 consumed records (risk score, decision, signal, enforcement), so one
-broker of this kind is not the limit below roughly {broker_bound:,.0f} prompts/s; a real
-cluster spreads partitions over brokers and scales that bound with broker count.
+reached {raw:,.0f} msg/s on this single in-memory broker, but the worker's traffic is many small
+requests (about 4 records produced and 1.5 consumed per prompt: risk score, decision, table
+changelog, and for some prompts signal, enforcement and escalation state): the broker spent
+{broker_ms:.2f} CPU ms per prompt in the drain, so one broker core serves about
+{broker_bound:,.0f} prompts/s of it; a real cluster spreads partitions over brokers and scales
+that bound with broker count.
 """
 
 
@@ -199,11 +201,12 @@ def _scaling(results: dict[str, Any], systems: dict[str, Any]) -> str:
     so, meta = results["scale_out"], results["meta"]
     cpu_ms = systems["worker"]["drain"]["cpu_ms_per_message"].get("worker", math.nan)
     raw = systems.get("raw", {}).get("drain", {}).get("throughput", math.nan)
+    broker_ms = systems["worker"]["drain"]["cpu_ms_per_message"].get("broker", math.nan)
     cores = {k: " + ".join(f"{v:.2f}" for v in so[k]["cpu_cores"].values()) for k in ("one", "two")}
     return SCALING.format(one=so["one"]["throughput"], two=so["two"]["throughput"], speedup=so["speedup"],
                           one_cores=cores["one"], two_cores=cores["two"], load=meta["load_before"],
                           cpus=meta["cpus"], cpu_ms=cpu_ms, partitions=meta["partitions"], per_core=1000 / cpu_ms,
-                          raw=raw, broker_bound=raw / 7)
+                          raw=raw, broker_ms=broker_ms, broker_bound=1000 / broker_ms)
 
 
 def rss_markdown(results: dict[str, Any]) -> str:
