@@ -302,7 +302,8 @@ class ModerationDecision(Event):
     decided_at: UtcDatetime
     #: sha256 of the normalised prompt: human reviews remember false positives by exact content.
     content_hash: Sha256Hex | None = None
-    #: SimHash-64 of the normalised prompt as a signed long, for near-duplicate probing detection.
+    #: SimHash-64 of the normalised prompt as a signed long, for near-duplicate probing detection;
+    #: None on allowed decisions (probing compares blocks only).
     fingerprint: Int64 | None = None
 
 
