@@ -160,8 +160,11 @@ def _clean(text: str) -> str:
 
 def native_form(text: str) -> str:
     """The ``native`` view of ``text``: what non-Latin lexicon terms are compared with."""
-    folded = unicodedata.normalize("NFKC", _clean(text).casefold()).translate(_RUSSIAN)
-    return _collapse(folded).strip()
+    return _native(_clean(text))
+
+
+def _native(cleaned: str) -> str:
+    return _collapse(unicodedata.normalize("NFKC", cleaned.casefold())).translate(_RUSSIAN).strip()
 
 
 def fold(text: str) -> str:
@@ -222,8 +225,7 @@ def normalize(text: str, limit: int = MAX_FIELD_CHARS) -> Normalized:
 @lru_cache(maxsize=1024)
 def _normalize(text: str, truncated: bool) -> Normalized:
     cleaned = _clean(text)
-    native = _collapse(unicodedata.normalize("NFKC", cleaned.casefold()))
-    native = native.translate(_RUSSIAN).strip()
+    native = _native(cleaned)
     if not native.isascii():  # Latin split letters are joined in the Latin views
         native = _SPLIT_NATIVE.sub(lambda m: _SEPARATORS.sub("", m.group()), native)
     raw_ascii = _ascii(cleaned)

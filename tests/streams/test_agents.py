@@ -30,7 +30,7 @@ class BrokenScreener:
 
 
 def run_agent(tmp_path: Path, agent_name: str, values: list[bytes], screener: object | None = None,
-              **settings: object) -> list[tuple[str, BaseModel]]:
+              metrics: Metrics | None = None, **settings: object) -> list[tuple[str, BaseModel]]:
     sent: list[tuple[str, BaseModel]] = []
 
     async def capture(topic: topics.TopicDef, event: BaseModel) -> None:
@@ -39,7 +39,7 @@ def run_agent(tmp_path: Path, agent_name: str, values: list[bytes], screener: ob
     async def feed() -> None:
         s = Settings(data_dir=tmp_path, **settings)
         app = create_app(s)
-        build(app, s, screener or PromptScreener.default(), Metrics(), sink=capture)
+        build(app, s, screener or PromptScreener.default(), metrics or Metrics(), sink=capture)
         async with app.agents[agent_name].test_context() as agent:
             for value in values:
                 await agent.put(value=value, key=b"k")
@@ -112,21 +112,8 @@ def test_no_enforcement_for_a_review(tmp_path: Path) -> None:
 
 def test_decision_latency_is_measured_from_the_record_timestamp(tmp_path: Path) -> None:
     metrics = Metrics()
-
-    async def feed() -> None:
-        s = Settings(data_dir=tmp_path)
-        app = create_app(s)
-
-        async def drop(topic: topics.TopicDef, event: BaseModel) -> None:
-            return None
-
-        build(app, s, PromptScreener.default(), metrics, sink=drop)
-        async with app.agents["screen_prompts"].test_context() as agent:
-            for text in ("a lighthouse at dusk", "a red bicycle"):
-                await agent.put(value=encode(prompt(text)), key=b"k")
-            await asyncio.sleep(0.05)
-
-    asyncio.run(feed())
+    run_agent(tmp_path, "screen_prompts", [encode(prompt(t)) for t in ("a lighthouse at dusk", "a red bicycle")],
+              metrics=metrics)
     for name in ("modstream_prompt_queued_seconds", "modstream_prompt_decided_seconds"):
         count = metrics.registry.get_sample_value(f"{name}_count")
         total = metrics.registry.get_sample_value(f"{name}_sum")
