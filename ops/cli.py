@@ -186,7 +186,7 @@ def evaluate(
 
 @app.command()
 def bench(
-    quick: Annotated[bool, typer.Option(help="About 2 minutes: short phases, no profile, no log A/B")] = False,
+    quick: Annotated[bool, typer.Option(help="About 2 minutes: short phases, no profile, no screening A/B")] = False,
     rss: Annotated[int, typer.Option(help="Instead: push N prompts through one worker, sample its RSS")] = 0,
     profile: Annotated[bool, typer.Option(help="Profile the worker with py-spy under saturation")] = True,
     out: Annotated[Path, typer.Option(help="Results folder")] = Path("var/bench"),

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     screen_batch_size: int = Field(64, ge=1, description="Prompts screened per batch at most")
     # 2 ms, not 5: p50 at 100/s 12 -> 9 ms and at 500/s 47-55 -> 35 ms, throughput within noise (bench, 2026-11-25).
     screen_batch_window_s: float = Field(0.002, gt=0, description="Wait at most this for a batch (0 would wait for a full one)")
+    screen_workers: int = Field(1, ge=0, description="Processes screening prompts beside the event loop (0: in it)")
     max_prompt_chars: int = Field(16_384, ge=1, description="Longer prompts are rejected (block)")
     deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
 

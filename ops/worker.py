@@ -15,18 +15,20 @@ from streams import topics
 from streams.agents import Pipeline, build
 from streams.app import create_app
 from streams.images import ImageStage
+from streams.screening import ScreeningStage
 
 log = logging.getLogger("modstream.worker")
 
 
 def assemble(settings: Settings, screener: PromptScreener | None = None) -> Pipeline:
-    """The app with every agent registered, without starting it."""
+    """The app with every agent registered, without starting it (screening pool processes do start)."""
     app = create_app(settings)
     metrics = Metrics()
     if settings.metrics_port:
         metrics.serve(settings.metrics_port)
     images = ImageStage.from_settings(settings) if settings.screen_images else None
-    return build(app, settings, screener or PromptScreener.default(), metrics, images=images)
+    screening = ScreeningStage(screener or PromptScreener.default(), settings.screen_workers)
+    return build(app, settings, screening, metrics, images=images)
 
 
 def run_worker(settings: Settings) -> None:

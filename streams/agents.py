@@ -12,7 +12,8 @@
     (anything undecodable or failing) ──> deadletter
 
 Agents stay thin: decode at the edge, call pure code (detectors, streams.events, escalation,
-reports), encode, send. A message that cannot be handled goes to ``deadletter`` and is acked;
+reports), encode, send. Prompt screening may run in a process pool beside the loop
+(``streams.screening``, ``Settings.screen_workers``). A message that cannot be handled goes to ``deadletter`` and is acked;
 the worker keeps running. Logs carry ids and reasons, never prompt text.
 """
 
@@ -28,7 +29,6 @@ from pydantic import BaseModel
 
 from detectors import PromptScreener, Screening
 from detectors.base import Action
-from detectors.fingerprint import content_hash, fingerprint
 from ops.metrics import Metrics
 from ops.settings import Settings
 from detectors.images.base import ImageContext, ImageScreening
@@ -44,16 +44,22 @@ from schemas.models import (
 )
 from streams import escalation, events, reports, topics
 from streams.images import ImageStage
-from streams.pipeline import OversizedInput, Pipeline, current, screen_safely
+from streams.pipeline import OversizedInput, Pipeline, ScreeningError, current
+from streams.screening import ScreeningStage
 
 log = logging.getLogger("modstream.agents")
 Sink = Callable[[topics.TopicDef, BaseModel], Awaitable[None]]
 
 
-def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics: Metrics,
+def build(app: faust.App, settings: Settings, screening: PromptScreener | ScreeningStage, metrics: Metrics,
           sink: Sink | None = None, images: ImageStage | None = None) -> Pipeline:
-    """Register every agent and table on ``app``; returns the shared pipeline."""
-    p = Pipeline(app, settings, screener, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
+    """Register every agent and table on ``app``; returns the shared pipeline.
+
+    A bare ``PromptScreener`` screens in the event loop's process (agent tests do).
+    """
+    pool = screening if isinstance(screening, ScreeningStage) else ScreeningStage(screening)
+    screener = pool.screener
+    p = Pipeline(app, settings, pool, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
     user_state = app.Table("user_state", default=None, key_type=str, partitions=settings.partitions)
     # Keyed by request id like prompts and generations, so co-partitioned with both.
     prompt_context = app.Table("prompt_context", default=None, key_type=str, partitions=settings.partitions)
@@ -69,7 +75,18 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
     hash_bank = app.GlobalTable("hash_bank", default=None, key_type=str, partitions=settings.partitions,
                                 on_changelog_event=bank_changed)
 
-    @app.agent(p.topic[topics.PROMPTS_SUBMITTED.name], name="screen_prompts")
+    @app.task
+    async def warm_screening() -> None:
+        await pool.warm()
+
+    @app.on_before_shutdown.connect
+    async def close_screening(app: faust.App, **_: object) -> None:  # after the consumer stopped
+        pool.close()
+
+    # With a pool, two actors: one emits its batch's decisions while the pool screens the other's.
+    # Each acks its events only after deciding them; the one table write is per key, order-free.
+    @app.agent(p.topic[topics.PROMPTS_SUBMITTED.name], name="screen_prompts",
+               concurrency=2 if pool.workers else 1)
     async def screen_prompts(stream: faust.StreamT) -> None:
         stage = "screen_prompts"
         async for batch in stream.take_events(settings.screen_batch_size, settings.screen_batch_window_s):
@@ -93,20 +110,20 @@ def build(app: faust.App, settings: Settings, screener: PromptScreener, metrics:
             wall = time.time()
             for event, _ in accepted:
                 metrics.prompt_queued.observe(max(wall - event.message.timestamp, 0.0))
-            inputs = [events.prompt_input(pr) for _, pr in accepted]
-            screenings = screen_safely(screener, inputs)
+            screened = await pool.screen([events.prompt_input(pr) for _, pr in accepted])
             metrics.screen_seconds.observe(time.perf_counter() - started)
             metrics.batch_size.observe(len(accepted))
-            for (event, prompt), item, screening in zip(accepted, inputs, screenings, strict=True):
+            for (event, prompt), done in zip(accepted, screened, strict=True):
                 try:
-                    digest = content_hash(item)
-                    overturned = set(false_positives.get(digest) or ())
+                    if done.error is not None:
+                        raise ScreeningError(done.error)
+                    screening, simhash = done.screening, done.simhash
+                    overturned = set(false_positives.get(done.digest) or ()) if done.digest else set()
                     screening = events.remembered_false_positive(screening, overturned)
-                    # Only blocks are compared for probing (escalation.py); SimHash on every allowed
-                    # prompt cost ~0.4 CPU ms each, a third of screening, for a field nobody reads.
-                    simhash = fingerprint(item) if screening.verdict.action != Action.ALLOW else None
+                    if screening.verdict.action == Action.ALLOW:
+                        simhash = None  # a remembered false positive is compared like any allow
                     with current(event):
-                        await decide(prompt, screening, digest, simhash)
+                        await decide(prompt, screening, done.digest, simhash)
                     metrics.prompt_decided.observe(max(time.time() - event.message.timestamp, 0.0))
                 except Exception as exc:  # a bug here must cost one dead letter, not the worker
                     await p.dead_letter(stage, exc, event)

@@ -15,14 +15,14 @@ import faust
 from faust import streams as faust_streams
 from pydantic import BaseModel
 
-from detectors import PromptScreener, Screening
-from detectors.base import Action, Assessment, DetectorFailure, PromptInput, Verdict
+from detectors.base import DetectorFailure
 from ops.metrics import Metrics
 from ops.settings import Settings
 from schemas import decode, encode
 from schemas.errors import DecodeError, ModstreamError
 from schemas.models import EnforcementKind, ModerationDecision, UserSignal
 from streams import escalation, events, topics
+from streams.screening import ScreeningStage
 
 log = logging.getLogger("modstream.agents")
 E = TypeVar("E", bound=BaseModel)
@@ -33,15 +33,8 @@ class OversizedInput(ModstreamError):
     """A text field is longer than ``Settings.max_prompt_chars``."""
 
 
-def screen_safely(screener: PromptScreener, items: Sequence[PromptInput]) -> list[Screening]:
-    """The screener's verdicts, or fail-closed reviews if the chain itself breaks."""
-    try:
-        return screener.screen_batch(list(items))
-    except Exception as exc:  # a broken chain must not crash the worker nor allow anything
-        log.exception("prompt screener failed on a batch of %d", len(items))
-        reason = f"screening failed ({type(exc).__name__}); held for review"
-        verdict = Verdict(action=Action.REVIEW, reasons=(reason,), policy_version=screener.policy.version)
-        return [Screening(assessment=Assessment(request_id=i.request_id), verdict=verdict) for i in items]
+class ScreeningError(ModstreamError):
+    """A prompt was screened but what its decision records (its content hash) could not be computed."""
 
 
 @contextmanager
@@ -61,14 +54,14 @@ def current(event: faust.EventT) -> Iterator[None]:
 
 @dataclass
 class Pipeline:
-    """Settings, detectors, policy, metrics and faust topic handles, shared by the agents.
+    """Settings, prompt screening, policy, metrics and faust topic handles, shared by the agents.
 
     ``sink`` replaces the producer (agent tests capture what would be sent).
     """
 
     app: faust.App
     settings: Settings
-    screener: PromptScreener
+    screening: ScreeningStage
     metrics: Metrics
     policy: escalation.EscalationPolicy
     sink: Callable[[topics.TopicDef, BaseModel], Awaitable[None]] | None = None

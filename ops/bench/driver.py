@@ -208,6 +208,42 @@ class Driver:
             missing=count - len(latencies), send_lag_p99_ms=percentile(lags, 99) * 1000,
         )
 
+    async def _drain_reader(self) -> AIOKafkaConsumer:
+        """A slow poller taking over from the latency readers, which pause at their positions.
+
+        The latency readers poll every few milliseconds, and four of them cost the embedded broker
+        about a quarter of a core (measured idle, 2026-12-04): CPU a saturated system under test
+        would lose to the instrument. A drain needs only when its last output was written, which
+        the record's own timestamp says.
+        """
+        tps = [TopicPartition(self.out_topic, p) for p in range(self.partitions)]
+        reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False, fetch_max_wait_ms=250,
+                                  max_partition_fetch_bytes=4 * 1024 * 1024, client_id="modstream-bench-drain")
+        await reader.start()
+        reader.assign(tps)
+        for consumer, tp in zip(self._consumers, tps, strict=True):
+            consumer.pause(tp)
+            reader.seek(tp, await consumer.position(tp))
+        return reader
+
+    async def _collect(self, reader: AIOKafkaConsumer, keys: set[bytes], timeout: float) -> dict[bytes, float]:
+        """Each key's output record's producer timestamp (epoch seconds); resumes the latency readers."""
+        produced: dict[bytes, float] = {}
+        try:
+            deadline = time.monotonic() + timeout
+            while not keys <= produced.keys() and time.monotonic() < deadline:
+                for records in (await reader.getmany(timeout_ms=500, max_records=10_000)).values():
+                    self.outputs += len(records)
+                    for r in records:
+                        if r.key is not None and r.key in keys:
+                            produced.setdefault(r.key, r.timestamp / 1000)
+        finally:
+            await reader.stop()
+            for consumer, tp in zip(self._consumers, (TopicPartition(self.out_topic, p) for p in range(self.partitions)),
+                                    strict=True):
+                consumer.resume(tp)
+        return produced
+
     async def drain(self, messages: Sequence[Message], pause: dict[str, int], watch: dict[str, int],
                     timeout: float = 120) -> DrainResult:
         """Pause the ``pause`` processes, publish the backlog, resume them, time the backlog's outputs.
@@ -216,22 +252,26 @@ class Driver:
         came, and CPU seconds until the processes under test went idle again (the work a message
         causes after its output, such as enforcement and escalation, counts in its cost).
         """
+        reader = await self._drain_reader()
         for pid in pause.values():
             os.kill(pid, signal.SIGSTOP)
         try:
             await self.publish(messages)
+        except BaseException:
+            await self._collect(reader, set(), 0)  # stops the reader, resumes the latency readers
+            raise
         finally:
             for pid in pause.values():
                 os.kill(pid, signal.SIGCONT)
         cpu0 = {label: cpu_seconds(pid) for label, pid in watch.items()}
-        start = time.perf_counter()
+        start, start_epoch = time.perf_counter(), time.time()
         keys = {m.key for m in messages}
-        await self.wait_for(keys, timeout)
+        produced = await self._collect(reader, keys, timeout)
         wall = time.perf_counter() - start
         busy = {label: cpu_seconds(pid) - cpu0[label] for label, pid in watch.items()}
         await asyncio.to_thread(quiesce, list(pause.values()) or list(watch.values()))
         total = {label: cpu_seconds(pid) - cpu0[label] for label, pid in watch.items()}
-        received = [self.arrived[k] for k in keys if k in self.arrived]
-        seconds = max(received, default=start) - start
+        received = list(produced.values())
+        seconds = max(received, default=start_epoch) - start_epoch
         return DrainResult(messages=len(messages), received=len(received), seconds=seconds, wall=wall,
                            cpu_busy=busy, cpu_total=total)

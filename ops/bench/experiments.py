@@ -8,7 +8,6 @@ alternates drains between live workers and reports medians.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import statistics
 import uuid
 from typing import TYPE_CHECKING
@@ -26,33 +25,31 @@ __all__ = ["ab", "image_path", "profiled_drain", "rss", "scale_out"]
 
 
 async def ab(bench: Bench, variants: dict[str, dict[str, object]], rounds: int, n: int) -> dict[str, object]:
-    """One live worker per variant (label -> Settings overrides, and ``env``: extra environment);
-    ``rounds`` drains of ``n`` prompts each, alternating variants, the same prompts for every
-    variant in a round."""
-    suts = {}
-    for label, over in variants.items():
-        settings = {k: v for k, v in over.items() if k != "env"}
-        env = over.get("env")
-        suts[label] = bench.start("worker", bench.settings(f"ab-{label}", **settings), f"ab-{label}",
-                                  env=dict(env) if isinstance(env, dict) else None)
+    """Worker settings compared: ``rounds`` drains of ``n`` prompts per variant (label -> Settings
+    overrides, and ``env``: extra environment), variants alternating, the same prompts for every
+    variant in a round.
+
+    One worker at a time, started fresh for each drain: an idle faust worker still costs the
+    embedded broker and itself about half a core between them (its fetches are held, then
+    repeated), so live workers waiting their turn would slow whichever one is measured.
+    """
     samples: dict[str, list[tuple[float, float, float]]] = {label: [] for label in variants}
-    async with contextlib.AsyncExitStack() as stack:
-        drivers = {label: await stack.enter_async_context(bench.driver(sut.settings)) for label, sut in suts.items()}
-        for label, d in drivers.items():
-            await bench.warm(d, suts[label])
-        for r in range(rounds):
-            batch = bench.messages[bench.warm_count + r * n: bench.warm_count + (r + 1) * n]
-            for label, d in drivers.items():
-                for sut in suts.values():
-                    await bench.idle(sut)
-                sut = suts[label]
+    for r in range(rounds):
+        batch = bench.messages[bench.warm_count + r * n: bench.warm_count + (r + 1) * n]
+        for label, over in variants.items():
+            settings = {k: v for k, v in over.items() if k != "env"}
+            env = over.get("env")
+            s = bench.settings(f"ab-{label}", **settings)
+            sut = bench.start("worker", s, f"ab-{label}-{r}", env=dict(env) if isinstance(env, dict) else None)
+            async with bench.driver(s) as d:
+                await bench.warm(d, sut)
+                await bench.idle(sut)
                 # The broker's CPU counts too: on a machine this size it competes with the worker.
                 watch = {label: sut.pid, **({"broker": bench.broker.pid} if bench.broker.pid else {})}
                 drain = await d.drain(batch, {label: sut.pid}, watch)
-                samples[label].append((drain.throughput, drain.cpu_ms_per_message(label),
-                                       drain.cpu_ms_per_message("broker") if "broker" in watch else float("nan")))
-    for sut in suts.values():
-        sut.stop()
+            sut.stop()
+            samples[label].append((drain.throughput, drain.cpu_ms_per_message(label),
+                                   drain.cpu_ms_per_message("broker") if "broker" in watch else float("nan")))
     out: dict[str, object] = {}
     for label, got in samples.items():
         out[label] = {"overrides": variants[label], "throughput": [round(t, 1) for t, _, _ in got],

@@ -34,7 +34,7 @@ def image_agents() -> list[str]:
     from ops.worker import assemble
 
     with tempfile.TemporaryDirectory() as tmp:
-        pipeline = assemble(Settings(store="memory://", data_dir=Path(tmp), image_workers=0))
+        pipeline = assemble(Settings(store="memory://", data_dir=Path(tmp), image_workers=0, screen_workers=0))
         wanted = topics.GENERATIONS_COMPLETED.name
         return [name for name, agent in pipeline.app.agents.items()
                 if wanted in (getattr(agent.channel, "topics", ()) or ())]

@@ -50,23 +50,24 @@ def cpu_seconds(pid: int) -> float:
 
 
 def rss_bytes(pid: int) -> int:
-    """Resident set size of ``pid`` now (VmRSS), 0 if it is gone."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    """Resident set size (VmRSS) of ``pid`` and its live descendants (screening and image pools)
+    now, summed; 0 if it is gone. Pool processes are started by a fork server and share little."""
+    total = 0
+    for p in (pid, *_descendants(pid)):
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii") as status:
+                total += next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:")), 0)
+        except OSError:
+            pass
+    return total
 
 
-def quiesce(pids: Sequence[int], below: float = 0.25, timeout: float = 90, step: float = 1.0) -> float:
+def quiesce(pids: Sequence[int], below: float = 0.4, timeout: float = 90, step: float = 1.0) -> float:
     """Wait until ``pids`` together use less than ``below`` of a core over ``step`` seconds.
 
     The worker goes on after its decisions are out (enforcement, escalation, table changelogs);
-    the next phase must not inherit that work. An idle worker still polls its fetches (a few
-    % of a core, more on a crowded machine), hence a quarter of a core. Returns the seconds waited.
+    the next phase must not inherit that work. An idle worker still polls its fetches (0.08 of a
+    core on a quiet day, 0.26-0.29 on 2026-12-04), hence 0.4 of a core. Returns the seconds waited.
     """
     start = time.monotonic()
     before = sum(cpu_seconds(p) for p in pids)

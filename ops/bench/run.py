@@ -58,7 +58,7 @@ class Plan:
     drain: dict[str, int] = field(default_factory=lambda: {"raw": 30_000, "faust": 20_000, "worker": 4_000})
     partitions: int = 4
     profile: bool = True
-    log_ab: bool = True
+    screening_ab: bool = True
     scale_out: bool = True
     rss: int = 0  # prompts for the RSS run (0: the normal run)
     out_dir: Path = Path("var/bench")
@@ -71,7 +71,7 @@ class Plan:
         common = {"rss": rss, "out_dir": out_dir, "overrides": overrides or {}}
         if quick:
             return cls(quick=True, duration=3.0, drain={"raw": 10_000, "faust": 5_000, "worker": 1_000},
-                       profile=False, log_ab=False, scale_out=False, image_drain=12, **common)
+                       profile=False, screening_ab=False, scale_out=False, image_drain=12, **common)
         return cls(profile=profile, drain={"raw": 30_000, "faust": 20_000, "worker": 4_000}, **common)
 
     def pool_size(self) -> int:
@@ -244,9 +244,10 @@ async def _run(plan: Plan, broker: EmbeddedBroker, console: Console) -> dict[str
         systems = {}
         for kind in ("raw", "faust", "worker"):
             systems[kind] = (await bench.measure(kind, kind)).as_dict()
-        if plan.log_ab:
-            results["log_ab"] = await experiments.ab(
-                bench, {"info": {}, "warning": {"log_level": "warning"}}, rounds=3, n=plan.drain["worker"] // 2)
+        if plan.screening_ab:
+            results["screening_ab"] = await experiments.ab(
+                bench, {"inline": {"screen_workers": 0}, "pool": {"screen_workers": 1}}, rounds=3,
+                n=plan.drain["worker"] // 2)
         results["systems"] = systems
         if plan.profile:
             results["profile"] = await experiments.profiled_drain(bench, plan.drain["worker"])
