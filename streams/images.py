@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from detectors.images.base import ImageContext, ImageScreening
 from detectors.images.fetch import FetchLimits, ImageFetcher, default_fetcher, fetch_ref
 from detectors.images.hashes import BankEntry
-from detectors.images.screen import ImageScreener, analyse_in_worker
+from detectors.images.screen import ImageScreener, analyse_in_worker, init_worker
 from ops.settings import Settings
 from schemas.models import HashBankOp, HashBankUpdate, ImageRef
+from streams.pools import process_pool
 
 
 @dataclass
@@ -24,14 +25,14 @@ class ImageStage:
 
     screener: ImageScreener
     fetcher: ImageFetcher
-    executor: Executor | None = None  # a pool from screener.process_pool(); None: a thread
+    executor: Executor | None = None  # a pool whose processes ran init_worker; None: a thread
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ImageStage:
         screener = ImageScreener.default(banks=settings.hash_banks, gallery_dir=settings.face_gallery_dir)
         fetcher = default_fetcher(FetchLimits(), root=settings.image_root,
                                   allowed_hosts=frozenset(settings.image_hosts) or None)
-        pool = screener.process_pool(settings.image_workers) if settings.image_workers else None
+        pool = process_pool(settings.image_workers, init_worker, (screener.config,)) if settings.image_workers else None
         return cls(screener, fetcher, pool)
 
     async def screen(self, ref: ImageRef, context: ImageContext) -> ImageScreening:

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import select
-import threading
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 from detectors import PromptScreener, Screening
 from detectors.base import Action, Assessment, PromptInput, Verdict
 from detectors.fingerprint import content_hash, fingerprint
 from detectors.policy import Policy
+from streams.pools import process_pool
 
 __all__ = ["ScreeningStage", "Screened", "screen_items", "screen_safely"]
 
@@ -73,27 +70,12 @@ def screen_items(screener: PromptScreener, items: Sequence[PromptInput]) -> list
 _screener: PromptScreener | None = None  # one per pool process, set by _init
 
 
-def _init(policy: Policy, owner: int) -> None:
+def _init(policy: Policy) -> None:
     global _screener  # the pool process's own detectors, built once
     import torch
 
-    threading.Thread(target=_exit_with, args=(owner,), name="exit-with-owner", daemon=True).start()
     torch.set_num_threads(1)  # the model's ops are tiny; threads would only contend for cores
     _screener = PromptScreener.default(policy)
-
-
-def _exit_with(owner: int) -> None:
-    """Exit when the worker that owns this pool is gone, however it went.
-
-    A pool process holds both ends of its own task queue, so a worker killed with -9 would
-    leave it (and the fork server) waiting for ever, holding a copy of the models.
-    """
-    try:
-        fd = os.pidfd_open(owner)
-    except ProcessLookupError:
-        os._exit(0)
-    select.select([fd], [], [])  # readable once the owner has exited
-    os._exit(0)
 
 
 def _screen_in_pool(items: Sequence[PromptInput]) -> list[Screened]:
@@ -116,9 +98,7 @@ class ScreeningStage:
         self._pool: ProcessPoolExecutor | None = self._new_pool() if workers else None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: a fork of a process running faust's threads and torch can deadlock.
-        return ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"),
-                                   initializer=_init, initargs=(self.screener.policy, os.getpid()))
+        return process_pool(self.workers, _init, (self.screener.policy,))
 
     async def warm(self) -> None:
         """Build the pool processes' detectors now, not on the first prompts."""

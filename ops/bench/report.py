@@ -30,9 +30,10 @@ SCALING = """\
 Measured here: one worker drained {one:,.0f} prompts/s using {one_cores} cores, two workers in one
 group {two:,.0f}/s (x{speedup}) using {two_cores} cores, on {cpus} cores shared with the broker, the
 driver and whatever else runs on the machine (load average {load} at the start); worker CPU per
-prompt {cpu_ms:.2f} ms. The worker is CPU-bound in one Python thread (screening, fingerprinting,
-faust and aiokafka all on the main thread), so on a real Kafka cluster throughput grows with
-workers, one core each, until one of three bounds: (1) partitions: a group cannot use more
+prompt {cpu_ms:.2f} ms (its screening pool process included). A worker keeps about 1.2 cores busy:
+faust and aiokafka on its main thread, screening in one pool process beside it (`screen_workers`),
+so on a real Kafka cluster throughput grows with workers, about one and a quarter cores each,
+until one of three bounds: (1) partitions: a group cannot use more
 workers than `prompts.submitted` has partitions ({partitions} here; create it with at least the
 number of workers you plan, since adding partitions later moves keys); (2) per-worker CPU:
 about 1000/{cpu_ms:.2f} = {per_core:,.0f} prompts/s per core on this machine's cores, so N
