@@ -21,7 +21,7 @@ log = logging.getLogger("modstream.worker")
 
 
 def assemble(settings: Settings, screener: PromptScreener | None = None) -> Pipeline:
-    """The app with every agent registered, without starting it (screening pool processes do start)."""
+    """The app with every agent registered, without starting it."""
     app = create_app(settings)
     metrics = Metrics()
     if settings.metrics_port:

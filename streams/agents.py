@@ -13,8 +13,8 @@
 
 Agents stay thin: decode at the edge, call pure code (detectors, streams.events, escalation,
 reports), encode, send. Prompt screening may run in a process pool beside the loop
-(``streams.screening``, ``Settings.screen_workers``). A message that cannot be handled goes to ``deadletter`` and is acked;
-the worker keeps running. Logs carry ids and reasons, never prompt text.
+(``streams.screening``, ``Settings.screen_workers``). A message that cannot be handled goes to
+``deadletter`` and is acked; the worker keeps running. Logs carry ids and reasons, never prompt text.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ def build(app: faust.App, settings: Settings, screening: PromptScreener | Screen
 
     A bare ``PromptScreener`` screens in the event loop's process (agent tests do).
     """
-    pool = screening if isinstance(screening, ScreeningStage) else ScreeningStage(screening)
-    screener = pool.screener
-    p = Pipeline(app, settings, pool, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
+    if not isinstance(screening, ScreeningStage):
+        screening = ScreeningStage(screening)
+    screener = screening.screener
+    p = Pipeline(app, settings, screening, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
     user_state = app.Table("user_state", default=None, key_type=str, partitions=settings.partitions)
     # Keyed by request id like prompts and generations, so co-partitioned with both.
     prompt_context = app.Table("prompt_context", default=None, key_type=str, partitions=settings.partitions)
@@ -77,16 +78,18 @@ def build(app: faust.App, settings: Settings, screening: PromptScreener | Screen
 
     @app.task
     async def warm_screening() -> None:
-        await pool.warm()
+        await p.screening.warm()
 
     @app.on_before_shutdown.connect
-    async def close_screening(app: faust.App, **_: object) -> None:  # after the consumer stopped
-        pool.close()
+    async def close_pools(app: faust.App, **_: object) -> None:  # after the consumer stopped
+        p.screening.close()
+        if images is not None:
+            images.close()
 
     # With a pool, two actors: one emits its batch's decisions while the pool screens the other's.
     # Each acks its events only after deciding them; the one table write is per key, order-free.
     @app.agent(p.topic[topics.PROMPTS_SUBMITTED.name], name="screen_prompts",
-               concurrency=2 if pool.workers else 1)
+               concurrency=2 if p.screening.workers else 1)
     async def screen_prompts(stream: faust.StreamT) -> None:
         stage = "screen_prompts"
         async for batch in stream.take_events(settings.screen_batch_size, settings.screen_batch_window_s):
@@ -110,7 +113,7 @@ def build(app: faust.App, settings: Settings, screening: PromptScreener | Screen
             wall = time.time()
             for event, _ in accepted:
                 metrics.prompt_queued.observe(max(wall - event.message.timestamp, 0.0))
-            screened = await pool.screen([events.prompt_input(pr) for _, pr in accepted])
+            screened = await p.screening.screen([events.prompt_input(pr) for _, pr in accepted])
             metrics.screen_seconds.observe(time.perf_counter() - started)
             metrics.batch_size.observe(len(accepted))
             for (event, prompt), done in zip(accepted, screened, strict=True):
