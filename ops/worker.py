@@ -27,7 +27,8 @@ def assemble(settings: Settings, screener: PromptScreener | None = None) -> Pipe
     if settings.metrics_port:
         metrics.serve(settings.metrics_port)
     images = ImageStage.from_settings(settings) if settings.screen_images else None
-    screening = ScreeningStage(screener or PromptScreener.default(), settings.screen_workers)
+    screening = ScreeningStage(screener or PromptScreener.default(), settings.screen_workers,
+                               settings.screen_pool_min_batch)
     return build(app, settings, screening, metrics, images=images)
 
 

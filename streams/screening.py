@@ -85,16 +85,18 @@ def _screen_in_pool(items: Sequence[PromptInput]) -> list[Screened]:
 
 
 class ScreeningStage:
-    """The agent's one way to screen a batch: inline (``workers=0``) or in ``workers`` processes.
+    """The agent's one way to screen a batch: inline (``workers=0``) or in ``workers`` processes,
+    batches smaller than ``pool_min_batch`` inline all the same.
 
     ``screener`` is this process's copy: inline screening, the policy version, and warm-up. A pool
     that breaks (a process killed, out of memory) fails its batch closed, as reviews, and is
     rebuilt for the next one; nothing is allowed unscreened.
     """
 
-    def __init__(self, screener: PromptScreener, workers: int = 0) -> None:
+    def __init__(self, screener: PromptScreener, workers: int = 0, pool_min_batch: int = 1) -> None:
         self.screener = screener
         self.workers = workers
+        self.pool_min_batch = pool_min_batch
         self._pool: ProcessPoolExecutor | None = self._new_pool() if workers else None
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -104,11 +106,17 @@ class ScreeningStage:
         """Build the pool processes' detectors now, not on the first prompts."""
         if self._pool is not None:
             probe = [PromptInput(request_id=f"warm-{i}", prompt="warm up") for i in range(self.workers)]
-            await asyncio.gather(*(self.screen(probe[i:i + 1]) for i in range(self.workers)))
+            await asyncio.gather(*(self._in_pool(probe[i:i + 1]) for i in range(self.workers)))
 
     async def screen(self, items: Sequence[PromptInput]) -> list[Screened]:
-        if self._pool is None:
+        # A small batch means a light load: the hop to the pool would cost more latency than the
+        # loop has to spare. A large one means a backlog, where the pool's second core pays.
+        if self._pool is None or len(items) < self.pool_min_batch:
             return screen_items(self.screener, items)
+        return await self._in_pool(items)
+
+    async def _in_pool(self, items: Sequence[PromptInput]) -> list[Screened]:
+        assert self._pool is not None
         try:
             return await asyncio.get_running_loop().run_in_executor(self._pool, _screen_in_pool, list(items))
         except BrokenExecutor as exc:

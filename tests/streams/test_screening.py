@@ -31,7 +31,7 @@ def screener() -> PromptScreener:
 
 @pytest.fixture(scope="module")
 def pooled(screener: PromptScreener) -> Iterator[ScreeningStage]:
-    stage = ScreeningStage(screener, workers=1)
+    stage = ScreeningStage(screener, workers=1)  # every batch to the pool, however small
     asyncio.run(stage.warm())
     yield stage
     stage.close()
@@ -49,6 +49,19 @@ def test_the_pool_screens_exactly_as_inline(screener: PromptScreener, pooled: Sc
     # Every prompt has its content hash; only what was not allowed carries a SimHash.
     assert all(s.digest and len(s.digest) == 64 for s in inline)
     assert [s.simhash is not None for s in inline] == [a != "allow" for a in actions]
+
+
+def test_small_batches_stay_in_the_loop_and_large_ones_go_to_the_pool(screener: PromptScreener,
+                                                                      pooled: ScreeningStage) -> None:
+    stage = ScreeningStage(screener, workers=1, pool_min_batch=3)
+    try:
+        assert stage._pool is not None
+        asyncio.run(stage.screen(items()[:2]))
+        assert not stage._pool._processes  # processes start on the first submission: none yet
+        assert asyncio.run(stage.screen(items())) == screen_items(screener, items())
+        assert stage._pool._processes
+    finally:
+        stage.close()
 
 
 def test_a_killed_pool_fails_its_batch_closed_and_recovers(pooled: ScreeningStage) -> None:
