@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     # 2 ms, not 5: p50 at 100/s 12 -> 9 ms and at 500/s 47-55 -> 35 ms, throughput within noise (bench, 2026-11-25).
     screen_batch_window_s: float = Field(0.002, gt=0, description="Wait at most this for a batch (0 would wait for a full one)")
     screen_workers: int = Field(1, ge=0, description="Processes screening prompts beside the event loop (0: in it)")
-    # 8: at 100/s (batches of 1-2) the hop to the pool cost p50 39 -> 25 ms when skipped; at a backlog batches are 64 (2026-12-04).
-    screen_pool_min_batch: int = Field(8, ge=1, description="Smaller batches are screened in the event loop all the same")
+    # 1: at 8 the pool hop was skipped at 100/s (p50 39 -> 25 ms in one run), but under a backlog
+    # faust's batches were often smaller too, and the throughput gain went (A/B 226 vs 221/s, 2026-12-04).
+    screen_pool_min_batch: int = Field(1, ge=1, description="Smaller batches are screened in the event loop all the same")
     max_prompt_chars: int = Field(16_384, ge=1, description="Longer prompts are rejected (block)")
     deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
 
