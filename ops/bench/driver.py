@@ -100,6 +100,7 @@ class Driver:
 
     def __init__(self, bootstrap: str, in_topic: str, out_topic: str, partitions: int, fetch_wait_ms: int = 5):
         self.bootstrap, self.in_topic, self.out_topic, self.partitions = bootstrap, in_topic, out_topic, partitions
+        self._out = [TopicPartition(out_topic, p) for p in range(partitions)]  # reader p reads partition p
         self.arrived: dict[bytes, float] = {}
         self.outputs = 0  # every output record seen, duplicates included
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0,
@@ -114,9 +115,8 @@ class Driver:
 
     async def __aenter__(self) -> Driver:
         await self._producer.start()
-        for p, consumer in enumerate(self._consumers):
+        for consumer, tp in zip(self._consumers, self._out, strict=True):
             await consumer.start()
-            tp = TopicPartition(self.out_topic, p)
             consumer.assign([tp])
             await consumer.seek_to_end(tp)
             await consumer.position(tp)  # resolve now: only outputs from here on count
@@ -216,18 +216,23 @@ class Driver:
         would lose to the instrument. A drain needs only when its last output was written, which
         the record's own timestamp says.
         """
-        tps = [TopicPartition(self.out_topic, p) for p in range(self.partitions)]
         reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False, fetch_max_wait_ms=250,
                                   max_partition_fetch_bytes=4 * 1024 * 1024, client_id="modstream-bench-drain")
         await reader.start()
-        reader.assign(tps)
-        for consumer, tp in zip(self._consumers, tps, strict=True):
+        reader.assign(self._out)
+        for consumer, tp in zip(self._consumers, self._out, strict=True):
             consumer.pause(tp)
             reader.seek(tp, await consumer.position(tp))
         return reader
 
+    async def _release(self, reader: AIOKafkaConsumer) -> None:
+        """Stop the drain's reader; the latency readers go on from where they paused."""
+        await reader.stop()
+        for consumer, tp in zip(self._consumers, self._out, strict=True):
+            consumer.resume(tp)
+
     async def _collect(self, reader: AIOKafkaConsumer, keys: set[bytes], timeout: float) -> dict[bytes, float]:
-        """Each key's output record's producer timestamp (epoch seconds); resumes the latency readers."""
+        """Each key's output record's producer timestamp (epoch seconds), then ``_release``."""
         produced: dict[bytes, float] = {}
         try:
             deadline = time.monotonic() + timeout
@@ -238,10 +243,7 @@ class Driver:
                         if r.key is not None and r.key in keys:
                             produced.setdefault(r.key, r.timestamp / 1000)
         finally:
-            await reader.stop()
-            for consumer, tp in zip(self._consumers, (TopicPartition(self.out_topic, p) for p in range(self.partitions)),
-                                    strict=True):
-                consumer.resume(tp)
+            await self._release(reader)
         return produced
 
     async def drain(self, messages: Sequence[Message], pause: dict[str, int], watch: dict[str, int],
@@ -258,7 +260,7 @@ class Driver:
         try:
             await self.publish(messages)
         except BaseException:
-            await self._collect(reader, set(), 0)  # stops the reader, resumes the latency readers
+            await self._release(reader)
             raise
         finally:
             for pid in pause.values():

@@ -2,7 +2,7 @@
 
 Each takes the running ``Bench`` (broker, prompt pool, helpers) and returns plain data for
 results.json. On a machine shared with other work, one drain per variant is noise: the A/B
-alternates drains between live workers and reports medians.
+alternates variants, one fresh worker per drain, and reports medians.
 """
 
 from __future__ import annotations
