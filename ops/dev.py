@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from importlib import resources
@@ -70,6 +71,19 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
             proc.wait()
 
 
+def wait_until_ready(proc: subprocess.Popen[bytes], ready_file: Path, timeout: float = 180) -> bool:
+    """True once the worker ``proc`` has marked itself ready; False if it exited or ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            if int(ready_file.read_text().strip() or 0) == proc.pid:
+                return True
+        except (FileNotFoundError, ValueError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
 class Traffic(threading.Thread):
     """Publishes the sample prompts round-robin at ``rate``/s, with a malformed one now and then."""
 
@@ -102,9 +116,9 @@ def show(console: Console, event: object) -> None:
     stamp = datetime.now().strftime("%H:%M:%S")
     if isinstance(event, ModerationDecision):
         action = event.action.value
-        what = event.request_id if event.subject.kind.value != "image" else f"{event.request_id[:8]}/img"
+        what = event.request_id if event.subject.kind.value != "image" else f"{event.request_id}/img"
         console.print(
-            f"{stamp}  {what:12} {event.user_id:8} [{STYLE[action]}]{action:6}[/] "
+            f"{stamp}  {what:14} {event.user_id:8} [{STYLE[action]}]{action:6}[/] "
             f"{escape(','.join(event.categories) or '-'):20} {escape('; '.join(event.reasons))}",
             no_wrap=True, overflow="ellipsis",
         )
@@ -127,12 +141,22 @@ def run_dev(settings: Settings, *, rate: float, count: int, port: int | None, ba
                                         "hash_banks": (Path(str(bank)),)})
         create_topics(s.bootstrap, topics.specs(s))
         console.print(f"[bold]modstream dev[/]  broker {broker.bootstrap}  worker log {data_dir / 'worker.log'}")
+        s.ready_file.unlink(missing_ok=True)
+        started = time.monotonic()
         worker = spawn_worker(s, data_dir / "worker.log")
         traffic = Traffic(s, rate, bad_every, images)
         shown = 0
         try:
+            # Traffic waits for the worker (models loaded, group joined): a backlog would arrive as
+            # one burst, not as the live flow this mode is there to show.
+            with console.status("worker starting: loading models, joining the consumer group"):
+                ready = wait_until_ready(worker, s.ready_file)
+            if not ready:
+                console.print(f"[red]worker not ready (exit code {worker.poll()}); see {data_dir / 'worker.log'}[/]")
+                return 1
+            console.print(f"worker ready in {time.monotonic() - started:.1f} s; sample traffic at {rate:g}/s")
             traffic.start()
-            console.print(f"{'time':9} {'request':12} {'user':8} {'action':6} {'categories':20} reasons")
+            console.print(f"{'time':9} {'request':14} {'user':8} {'action':6} {'categories':20} reasons")
             names = [topics.MODERATION_DECISIONS.name, topics.DEADLETTER.name]
             with Subscriber(s.bootstrap, names, topic_prefix=s.topic_prefix, from_beginning=True) as sub:
                 while not count or shown < count:
@@ -142,6 +166,8 @@ def run_dev(settings: Settings, *, rate: float, count: int, port: int | None, ba
                     for event in sub.poll(0.5):
                         show(console, event)
                         shown += isinstance(event, ModerationDecision)
+                        if count and shown >= count:
+                            break
         except KeyboardInterrupt:
             pass
         finally:

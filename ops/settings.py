@@ -81,6 +81,11 @@ class Settings(BaseSettings):
             return self.fetch_max_wait_ms
         return 10 if self.broker_kind == "embedded" else 100
 
+    @property
+    def ready_file(self) -> Path:
+        """Written by a worker once it is consuming (tables recovered), removed when it stops."""
+        return self.data_dir / "worker.ready"
+
     def as_env(self) -> dict[str, str]:
         """These settings as MODSTREAM_* variables, to hand to a child process."""
         out = {}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import faust
 import torch
@@ -18,6 +21,25 @@ from streams.images import ImageStage
 from streams.screening import ScreeningStage
 
 log = logging.getLogger("modstream.worker")
+
+
+class ModerationWorker(faust.Worker):
+    """faust's worker, marking readiness in a file: what `modstream dev` and startup probes wait for."""
+
+    def __init__(self, *args: object, ready_file: Path, warm: Callable[[], Awaitable[None]], **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.ready_file, self.warm = ready_file, warm
+        ready_file.unlink(missing_ok=True)  # a killed worker's marker must not pass for this one's
+
+    async def on_startup_finished(self) -> None:  # faust: tables recovered, agents consuming
+        await super().on_startup_finished()
+        await self.warm()  # ready means the first prompt is screened at full speed
+        self.ready_file.write_text(f"{os.getpid()}\n")
+        log.info("ready (%s)", self.ready_file)
+
+    def on_worker_shutdown(self) -> None:
+        self.ready_file.unlink(missing_ok=True)
+        super().on_worker_shutdown()
 
 
 def assemble(settings: Settings, screener: PromptScreener | None = None) -> Pipeline:
@@ -40,8 +62,10 @@ def run_worker(settings: Settings) -> None:
     wait_for_broker(settings.bootstrap, timeout=30)
     created = create_topics(settings.bootstrap, topics.specs(settings))
     pipeline = assemble(settings)
-    worker = faust.Worker(
+    worker = ModerationWorker(
         pipeline.app,
+        ready_file=settings.ready_file,
+        warm=pipeline.screening.warm,
         loglevel=settings.log_level.upper(),
         quiet=True,
         override_logging=True,

@@ -76,10 +76,6 @@ def build(app: faust.App, settings: Settings, screening: PromptScreener | Screen
     hash_bank = app.GlobalTable("hash_bank", default=None, key_type=str, partitions=settings.partitions,
                                 on_changelog_event=bank_changed)
 
-    @app.task
-    async def warm_screening() -> None:
-        await p.screening.warm()
-
     @app.on_before_shutdown.connect
     async def close_pools(app: faust.App, **_: object) -> None:  # after the consumer stopped
         p.screening.close()

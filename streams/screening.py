@@ -98,15 +98,17 @@ class ScreeningStage:
         self.workers = workers
         self.pool_min_batch = pool_min_batch
         self._pool: ProcessPoolExecutor | None = self._new_pool() if workers else None
+        # Pool processes build their detectors now, while this process loads the rest and joins
+        # the group: not on the first prompts, which would wait seconds for them.
+        probe = [PromptInput(request_id="warm-up", prompt="warm up")]
+        self._warming = [self._pool.submit(_screen_in_pool, probe) for _ in range(workers)] if self._pool else []
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return process_pool(self.workers, _init, (self.screener.policy,))
 
     async def warm(self) -> None:
-        """Build the pool processes' detectors now, not on the first prompts."""
-        if self._pool is not None:
-            probe = [PromptInput(request_id=f"warm-{i}", prompt="warm up") for i in range(self.workers)]
-            await asyncio.gather(*(self._in_pool(probe[i:i + 1]) for i in range(self.workers)))
+        """Returns once every pool process has built its detectors; raises if one could not."""
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming))
 
     async def screen(self, items: Sequence[PromptInput]) -> list[Screened]:
         # A small batch means a light load: the hop to the pool would cost more latency than the

@@ -17,7 +17,7 @@ from detectors import PromptScreener
 from detectors.base import PromptInput
 from schemas import encode
 from schemas.models import ModerationDecision
-from streams.screening import ScreeningStage, screen_items
+from streams.screening import Screened, ScreeningStage, screen_items
 from tests.streams.test_agents import run_agent
 from tests.streams.test_pipeline_broker import prompt
 
@@ -54,12 +54,21 @@ def test_the_pool_screens_exactly_as_inline(screener: PromptScreener, pooled: Sc
 def test_small_batches_stay_in_the_loop_and_large_ones_go_to_the_pool(screener: PromptScreener,
                                                                       pooled: ScreeningStage) -> None:
     stage = ScreeningStage(screener, workers=1, pool_min_batch=3)
+    pooled_batches: list[int] = []
+    to_pool = stage._in_pool
+
+    async def spy(batch: list[PromptInput]) -> list[Screened]:
+        pooled_batches.append(len(batch))
+        return await to_pool(batch)
+
+    stage._in_pool = spy  # type: ignore[method-assign]
     try:
-        assert stage._pool is not None
+        assert stage._pool is not None and stage._pool._processes  # warming starts at construction
+        asyncio.run(stage.warm())
         asyncio.run(stage.screen(items()[:2]))
-        assert not stage._pool._processes  # processes start on the first submission: none yet
+        assert pooled_batches == []
         assert asyncio.run(stage.screen(items())) == screen_items(screener, items())
-        assert stage._pool._processes
+        assert pooled_batches == [len(items())]
     finally:
         stage.close()
 
