@@ -23,6 +23,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import faust
 from pydantic import BaseModel
@@ -43,6 +44,7 @@ from schemas.models import (
     UserSignal,
 )
 from streams import escalation, events, reports, topics
+from streams.app import table_options
 from streams.images import ImageStage
 from streams.pipeline import OversizedInput, Pipeline, ScreeningError, current
 from streams.screening import ScreeningStage
@@ -61,20 +63,23 @@ def build(app: faust.App, settings: Settings, screening: PromptScreener | Screen
         screening = ScreeningStage(screening)
     screener = screening.screener
     p = Pipeline(app, settings, screening, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
-    user_state = app.Table("user_state", default=None, key_type=str, partitions=settings.partitions)
+    def table(name: str, kind: Callable[..., Any] = app.Table, ttl_s: int | None = None, **kwargs: object) -> Any:
+        return kind(name, default=None, key_type=str, partitions=settings.partitions,
+                    options=table_options(settings, ttl_s), **kwargs)
+
+    user_state = table("user_state")
     # Keyed by request id like prompts and generations, so co-partitioned with both.
-    prompt_context = app.Table("prompt_context", default=None, key_type=str, partitions=settings.partitions)
-    report_index = app.Table("report_index", default=None, key_type=str, partitions=settings.partitions)
+    prompt_context = table("prompt_context", ttl_s=settings.prompt_context_ttl_s)
+    report_index = table("report_index")
     # Read by every worker whatever its partitions: reviews' memory, and users' current risk.
-    false_positives = app.GlobalTable("false_positives", default=None, key_type=str, partitions=settings.partitions)
-    user_risk = app.GlobalTable("user_risk", default=None, key_type=str, partitions=settings.partitions)
+    false_positives = table("false_positives", app.GlobalTable)
+    user_risk = table("user_risk", app.GlobalTable)
 
     async def bank_changed(event: faust.EventT) -> None:  # another worker's update, or recovery
         if images is not None and event.value:
             images.apply(HashBankUpdate.model_validate(event.value))
 
-    hash_bank = app.GlobalTable("hash_bank", default=None, key_type=str, partitions=settings.partitions,
-                                on_changelog_event=bank_changed)
+    hash_bank = table("hash_bank", app.GlobalTable, on_changelog_event=bank_changed)
 
     @app.on_before_shutdown.connect
     async def close_pools(app: faust.App, **_: object) -> None:  # after the consumer stopped

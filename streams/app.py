@@ -144,3 +144,18 @@ def create_app(settings: Settings) -> ModerationApp:
     app.fetch_max_wait_ms = settings.fetch_max_wait
     app.correct_end_offsets = settings.broker_kind == "embedded"
     return app
+
+
+def table_options(settings: Settings, ttl_s: int | None = None) -> dict[str, int]:
+    """RocksDB options for one table (a new dict each time: faust's store pops keys from it).
+
+    With ``ttl_s``, RocksDB drops entries older than that at compaction; the table's changelog
+    is given the same retention (`streams.topics.specs`), so a recovery does not bring them back.
+    """
+    options = {
+        "write_buffer_size": settings.table_write_buffer_mib * 2**20,
+        "block_cache_size": settings.table_block_cache_mib * 2**20,
+    }
+    if ttl_s is not None:
+        options["ttl"] = ttl_s
+    return options

@@ -136,10 +136,17 @@ def changelog(settings: Settings, table: str) -> str:
     return f"{settings.app_id}-{table}-changelog"
 
 
+def changelog_config(settings: Settings, table: str) -> dict[str, str]:
+    """Compacted; prompt_context's also deletes what is older than its TTL (Kafka Streams does the
+    same for windowed stores). The embedded broker keeps everything whatever the config says."""
+    if table == "prompt_context":
+        return {"cleanup.policy": "compact,delete", "retention.ms": str(settings.prompt_context_ttl_s * 1000)}
+    return {"cleanup.policy": "compact"}
+
+
 def specs(settings: Settings) -> list[TopicSpec]:
     """What `modstream topics create` creates: every topic and table changelog, with partitions."""
-    compacted = {"cleanup.policy": "compact"}
     return [TopicSpec(name=settings.topic(t.name), partitions=settings.partitions) for t in ALL] + [
-        TopicSpec(name=changelog(settings, table), partitions=settings.partitions, config=compacted)
+        TopicSpec(name=changelog(settings, table), partitions=settings.partitions, config=changelog_config(settings, table))
         for table in TABLES
     ]

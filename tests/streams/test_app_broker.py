@@ -48,6 +48,8 @@ def test_a_fresh_worker_takes_over_and_recovers_user_state_from_the_changelog(br
                 and "warn" in {a.action.value for a in of(got, user, EnforcementAction)})
     finally:
         first.stop()
+    # Every table's RocksDB got the memtable size from Settings, not faust's 64 MiB default.
+    assert written_options(tmp_path / "a", "write_buffer_size") == {str(s.table_write_buffer_mib * 2**20)}
     # Same group and topics, empty local store: only the changelog can bring the strikes back.
     moved = s.model_copy(update={"data_dir": tmp_path / "b"})
     second = WorkerProcess(moved)
@@ -57,3 +59,11 @@ def test_a_fresh_worker_takes_over_and_recovers_user_state_from_the_changelog(br
     finally:
         second.stop()
     assert "throttle" in {a.action.value for a in of(events, user, EnforcementAction)}, second.log()
+
+
+def written_options(data_dir: Path, name: str) -> set[str]:
+    """The values of option ``name`` in every RocksDB OPTIONS file the worker wrote under ``data_dir``."""
+    files = list((data_dir / "faust").rglob("OPTIONS-*"))
+    assert files, f"no RocksDB under {data_dir}"
+    lines = (line.strip() for f in files for line in f.read_text().splitlines())
+    return {line.split("=", 1)[1] for line in lines if line.startswith(f"{name}=")}
