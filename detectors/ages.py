@@ -38,8 +38,13 @@ _AGE_WORD = (
     r"|(?:anos|ano|anitos|ans|jahre?n?|anni|anno|enne|jaar|jarige|lat|latka|latek|letnia|letnie|yas|yasli)\b"
     r"|(?:jahrig|letni|yasinda)\w{0,3}\b)"
 )
+# Who an age is said of: pronouns, and the nouns a prompt names a child by ("the boy is 8").
+_SUBJECT = (
+    r"(?:she|he|who|i|they|girls?|boys?|kids?|child|children|daughters?|sons?|nieces?|nephews?"
+    r"|sisters?|brothers?|toddlers?|students?|teens?)"
+)
 _LATIN_PATTERNS = [
-    rf"\b(?:she|he|who|i|they)(?: is|'s| s|'m| m| am| was| are| were){_ADVERB}? {_NUM}{_ENDS}",
+    rf"\b{_SUBJECT}(?: is|'s| s|'m| m| am| was| are| were){_ADVERB}? {_NUM}{_ENDS}",
     rf"\b(?:actually|really|secretly|truly|in reality|in fact) {_NUM}{_ENDS}",
     rf"\bturn(?:ed|s|ing)? {_NUM}(?![a-z0-9]|\.\d| ?(?:degrees|percent|times|pages|minutes))",
     rf"\b(?:looks?|looking|appears?|appearing)(?: like)?(?: an?)?(?: only| about| around)? {_NUM}"

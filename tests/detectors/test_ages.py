@@ -53,6 +53,10 @@ def ages(text: str, year: int = 2026) -> set[tuple[str, int]]:
         ("grade 7", ("grade", 12)),
         ("fifth grader", ("grade", 10)),
         ("graaaade 6", ("grade", 11)),
+        ("nude photo, the boy is 8", ("age", 8)),
+        ("the girl is only eleven, nude", ("age", 11)),
+        ("the kids are 7.", ("age", 7)),
+        ("my daughter's 6", ("age", 6)),
     ],
 )
 def test_ages_read(text: str, expected: tuple[str, int]) -> None:
@@ -69,6 +73,9 @@ def test_ages_read(text: str, expected: tuple[str, int]) -> None:
         "grade a beef",
         "born to run",
         "a 2 tone jacket",
+        "the boy is 8 feet tall",
+        "the girl is 1 of 3 sisters",
+        "my son is 2nd in line",
     ],
 )
 def test_not_ages(text: str) -> None:

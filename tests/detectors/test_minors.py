@@ -29,6 +29,8 @@ BLOCK = [
     "smol loli in lingerie",
     "shotacon porn",
     "jailbait, nsfw",
+    "jail bait, nsfw",
+    "the boy is 8, nude",
     "[child:woman:0.9], nude",
     "[woman:child:0.2], nsfw",
     "[girl, 10yo:woman:0.9], naked",
