@@ -27,7 +27,8 @@ __all__ = ["AgeCue", "AgeReader", "ADULT_AGE"]
 
 ADULT_AGE = 18
 MAX_AGE = 120
-_WORD = r"[a-z]++(?: [a-z]++)?"  # atomic words: no backtracking inside a word
+# Atomic words: no backtracking inside a word. A second word ("twenty one") is never a unit.
+_WORD = r"[a-z]++(?: (?!(?:years?|yrs?)\b)[a-z]++)?"
 _NUM = rf"(?P<num>\d{{1,3}}|{_WORD})"
 _LEFT = r"(?<![a-z0-9.])"
 # A bare number only counts as an age when punctuation or the end follows it ("she's 11,").
@@ -44,7 +45,7 @@ _SUBJECT = (
     r"|sisters?|brothers?|toddlers?|students?|teens?)"
 )
 _LATIN_PATTERNS = [
-    rf"\b{_SUBJECT}(?: is|'s| s|'m| m| am| was| are| were){_ADVERB}? {_NUM}{_ENDS}",
+    rf"\b{_SUBJECT}(?: is|'s| s|'m| m| am| was| are| were){_ADVERB}? {_NUM}(?: years?| yrs?)?{_ENDS}",
     rf"\b(?:actually|really|secretly|truly|in reality|in fact) {_NUM}{_ENDS}",
     rf"\bturn(?:ed|s|ing)? {_NUM}(?![a-z0-9]|\.\d| ?(?:degrees|percent|times|pages|minutes))",
     rf"\b(?:looks?|looking|appears?|appearing)(?: like)?(?: an?)?(?: only| about| around)? {_NUM}"

@@ -57,6 +57,7 @@ def ages(text: str, year: int = 2026) -> set[tuple[str, int]]:
         ("the girl is only eleven, nude", ("age", 11)),
         ("the kids are 7.", ("age", 7)),
         ("my daughter's 6", ("age", 6)),
+        ("she is twelve years, nude", ("age", 12)),
     ],
 )
 def test_ages_read(text: str, expected: tuple[str, int]) -> None:
@@ -76,6 +77,7 @@ def test_ages_read(text: str, expected: tuple[str, int]) -> None:
         "the boy is 8 feet tall",
         "the girl is 1 of 3 sisters",
         "my son is 2nd in line",
+        "he was 5 years in prison",
     ],
 )
 def test_not_ages(text: str) -> None:
