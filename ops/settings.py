@@ -92,7 +92,7 @@ class Settings(BaseSettings):
 
     @property
     def ready_file(self) -> Path:
-        """Written by a worker once it is consuming (tables recovered), removed when it stops."""
+        """Holds a worker's pid once it consumes (tables recovered, screening pool warm); removed when it stops."""
         return self.data_dir / "worker.ready"
 
     def as_env(self) -> dict[str, str]:

@@ -63,13 +63,14 @@ def build(app: faust.App, settings: Settings, screening: PromptScreener | Screen
         screening = ScreeningStage(screening)
     screener = screening.screener
     p = Pipeline(app, settings, screening, metrics, escalation.EscalationPolicy.load(settings.escalation_policy), sink)
-    def table(name: str, kind: Callable[..., Any] = app.Table, ttl_s: int | None = None, **kwargs: object) -> Any:
-        return kind(name, default=None, key_type=str, partitions=settings.partitions,
-                    options=table_options(settings, ttl_s), **kwargs)
+
+    def table(name: str, kind: Callable[..., Any] = app.Table, **kwargs: object) -> Any:
+        options = table_options(settings, topics.table_ttl_s(settings, name))
+        return kind(name, default=None, key_type=str, partitions=settings.partitions, options=options, **kwargs)
 
     user_state = table("user_state")
     # Keyed by request id like prompts and generations, so co-partitioned with both.
-    prompt_context = table("prompt_context", ttl_s=settings.prompt_context_ttl_s)
+    prompt_context = table("prompt_context")  # forgets after Settings.prompt_context_ttl_s
     report_index = table("report_index")
     # Read by every worker whatever its partitions: reviews' memory, and users' current risk.
     false_positives = table("false_positives", app.GlobalTable)

@@ -149,8 +149,8 @@ def create_app(settings: Settings) -> ModerationApp:
 def table_options(settings: Settings, ttl_s: int | None = None) -> dict[str, int]:
     """RocksDB options for one table (a new dict each time: faust's store pops keys from it).
 
-    With ``ttl_s``, RocksDB drops entries older than that at compaction; the table's changelog
-    is given the same retention (`streams.topics.specs`), so a recovery does not bring them back.
+    With ``ttl_s`` (`streams.topics.table_ttl_s`), RocksDB drops entries older than that at
+    compaction, and the table's changelog is given the same retention.
     """
     options = {
         "write_buffer_size": settings.table_write_buffer_mib * 2**20,

@@ -136,12 +136,18 @@ def changelog(settings: Settings, table: str) -> str:
     return f"{settings.app_id}-{table}-changelog"
 
 
+def table_ttl_s(settings: Settings, table: str) -> int | None:
+    """How long ``table`` keeps an entry (None: for ever). Its store and its changelog both forget."""
+    return settings.prompt_context_ttl_s if table == "prompt_context" else None
+
+
 def changelog_config(settings: Settings, table: str) -> dict[str, str]:
-    """Compacted; prompt_context's also deletes what is older than its TTL (Kafka Streams does the
-    same for windowed stores). The embedded broker keeps everything whatever the config says."""
-    if table == "prompt_context":
-        return {"cleanup.policy": "compact,delete", "retention.ms": str(settings.prompt_context_ttl_s * 1000)}
-    return {"cleanup.policy": "compact"}
+    """Compacted; a table with a TTL also deletes what is older than that (as Kafka Streams does
+    for windowed stores), so a recovery does not bring back what the store forgot."""
+    ttl_s = table_ttl_s(settings, table)
+    if ttl_s is None:
+        return {"cleanup.policy": "compact"}
+    return {"cleanup.policy": "compact,delete", "retention.ms": str(ttl_s * 1000)}
 
 
 def specs(settings: Settings) -> list[TopicSpec]:
