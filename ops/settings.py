@@ -39,9 +39,10 @@ class Settings(BaseSettings):
     # 2 ms, not 5: p50 at 100/s 12 -> 9 ms and at 500/s 47-55 -> 35 ms, throughput within noise (bench, 2026-11-25).
     screen_batch_window_s: float = Field(0.002, gt=0, description="Wait at most this for a batch (0 would wait for a full one)")
     screen_workers: int = Field(1, ge=0, description="Processes screening prompts beside the event loop (0: in it)")
-    # 1: at 8 the pool hop was skipped at 100/s (p50 39 -> 25 ms in one run), but under a backlog
-    # faust's batches were often smaller too, and the throughput gain went (A/B 226 vs 221/s, 2026-12-04).
-    screen_pool_min_batch: int = Field(1, ge=1, description="Smaller batches are screened in the event loop all the same")
+    # 50 ms: at 100/s p50 18.7/18.4 -> 15.2/16.2 ms and p99 29.3/31.0 -> 26.9/28.7 ms, throughput
+    # the same (472/426 vs 448/441/s), two alternating quick benches each (2026-12-05). A backlog
+    # waits longer than that, so the pool's core is used where it pays.
+    screen_pool_min_lag_ms: float = Field(50.0, ge=0, description="Batches whose oldest prompt waited less are screened in the event loop")
     max_prompt_chars: int = Field(16_384, ge=1, description="Longer prompts are rejected (block)")
     deadletter_payload_max_bytes: int = Field(512 * 1024, ge=0)
 

@@ -50,7 +50,7 @@ def assemble(settings: Settings, screener: PromptScreener | None = None) -> Pipe
         metrics.serve(settings.metrics_port)
     images = ImageStage.from_settings(settings) if settings.screen_images else None
     screening = ScreeningStage(screener or PromptScreener.default(), settings.screen_workers,
-                               settings.screen_pool_min_batch)
+                               settings.screen_pool_min_lag_ms / 1000)
     return build(app, settings, screening, metrics, images=images)
 
 

@@ -113,9 +113,10 @@ def build(app: faust.App, settings: Settings, screening: PromptScreener | Screen
                 continue
             started = time.perf_counter()
             wall = time.time()
-            for event, _ in accepted:
-                metrics.prompt_queued.observe(max(wall - event.message.timestamp, 0.0))
-            screened = await p.screening.screen([events.prompt_input(pr) for _, pr in accepted])
+            waited = [max(wall - event.message.timestamp, 0.0) for event, _ in accepted]
+            for seconds in waited:
+                metrics.prompt_queued.observe(seconds)
+            screened = await p.screening.screen([events.prompt_input(pr) for _, pr in accepted], lag_s=max(waited))
             metrics.screen_seconds.observe(time.perf_counter() - started)
             metrics.batch_size.observe(len(accepted))
             for (event, prompt), done in zip(accepted, screened, strict=True):

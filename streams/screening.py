@@ -86,17 +86,17 @@ def _screen_in_pool(items: Sequence[PromptInput]) -> list[Screened]:
 
 class ScreeningStage:
     """The agent's one way to screen a batch: inline (``workers=0``) or in ``workers`` processes,
-    batches smaller than ``pool_min_batch`` inline all the same.
+    batches whose oldest prompt waited less than ``pool_min_lag_s`` inline all the same.
 
     ``screener`` is this process's copy: inline screening, the policy version, and warm-up. A pool
     that breaks (a process killed, out of memory) fails its batch closed, as reviews, and is
     rebuilt for the next one; nothing is allowed unscreened.
     """
 
-    def __init__(self, screener: PromptScreener, workers: int = 0, pool_min_batch: int = 1) -> None:
+    def __init__(self, screener: PromptScreener, workers: int = 0, pool_min_lag_s: float = 0.0) -> None:
         self.screener = screener
         self.workers = workers
-        self.pool_min_batch = pool_min_batch
+        self.pool_min_lag_s = pool_min_lag_s
         self._pool: ProcessPoolExecutor | None = self._new_pool() if workers else None
         # Pool processes build their detectors now, while this process loads the rest and joins
         # the group: not on the first prompts, which would wait seconds for them.
@@ -110,10 +110,12 @@ class ScreeningStage:
         """Returns once every pool process has built its detectors; raises if one could not."""
         await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming))
 
-    async def screen(self, items: Sequence[PromptInput]) -> list[Screened]:
-        # A small batch means a light load: the hop to the pool would cost more latency than the
-        # loop has to spare. A large one means a backlog, where the pool's second core pays.
-        if self._pool is None or len(items) < self.pool_min_batch:
+    async def screen(self, items: Sequence[PromptInput], lag_s: float = float("inf")) -> list[Screened]:
+        """``lag_s``: how long the batch's oldest prompt has waited since it was published."""
+        # A short wait means a light load: the hop to the pool would cost more latency than the
+        # loop has to spare. A backlog is where the pool's second core pays. (The batch's size
+        # said less: under a backlog faust's batches were often small too.)
+        if self._pool is None or lag_s < self.pool_min_lag_s:
             return screen_items(self.screener, items)
         return await self._in_pool(items)
 

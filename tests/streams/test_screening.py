@@ -51,24 +51,30 @@ def test_the_pool_screens_exactly_as_inline(screener: PromptScreener, pooled: Sc
     assert [s.simhash is not None for s in inline] == [a != "allow" for a in actions]
 
 
-def test_small_batches_stay_in_the_loop_and_large_ones_go_to_the_pool(screener: PromptScreener,
-                                                                      pooled: ScreeningStage) -> None:
-    stage = ScreeningStage(screener, workers=1, pool_min_batch=3)
-    pooled_batches: list[int] = []
+def pool_batches(stage: ScreeningStage) -> list[int]:
+    """The sizes of the batches ``stage`` sends to its pool from now on."""
+    sizes: list[int] = []
     to_pool = stage._in_pool
 
     async def spy(batch: list[PromptInput]) -> list[Screened]:
-        pooled_batches.append(len(batch))
+        sizes.append(len(batch))
         return await to_pool(batch)
 
     stage._in_pool = spy  # type: ignore[method-assign]
+    return sizes
+
+
+def test_batches_that_waited_little_stay_in_the_loop(screener: PromptScreener) -> None:
+    stage = ScreeningStage(screener, workers=1, pool_min_lag_s=0.05)
+    pooled_batches = pool_batches(stage)
     try:
         assert stage._pool is not None and stage._pool._processes  # warming starts at construction
         asyncio.run(stage.warm())
-        asyncio.run(stage.screen(items()[:2]))
+        fresh = asyncio.run(stage.screen(items(), lag_s=0.01))  # light load: no hop
         assert pooled_batches == []
-        assert asyncio.run(stage.screen(items())) == screen_items(screener, items())
+        backlog = asyncio.run(stage.screen(items(), lag_s=0.5))  # a backlog: the pool's core
         assert pooled_batches == [len(items())]
+        assert fresh == backlog == screen_items(screener, items())
     finally:
         stage.close()
 
