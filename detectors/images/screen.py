@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -188,8 +189,13 @@ class ImageScreener:
         return [self.judge(a, context) for a, (_, context) in zip(analyses, items, strict=True)]
 
     def process_pool(self, workers: int = 2) -> ProcessPoolExecutor:
-        """A pool whose processes each build this screener's detectors once (from its config)."""
-        return ProcessPoolExecutor(workers, initializer=init_worker, initargs=(self.config,))
+        """A pool whose processes each build this screener's detectors once (from its config).
+
+        Started by a fork server: forking a process that runs torch's or onnxruntime's threads can
+        deadlock the child. (The worker's own pools also exit with it: ``streams.pools``.)
+        """
+        return ProcessPoolExecutor(workers, mp_context=get_context("forkserver"), initializer=init_worker,
+                                   initargs=(self.config,))
 
     def _detector(self, kind: type) -> Any:
         for detector in self.detectors:
