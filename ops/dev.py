@@ -141,7 +141,6 @@ def run_dev(settings: Settings, *, rate: float, count: int, port: int | None, ba
                                         "hash_banks": (Path(str(bank)),)})
         create_topics(s.bootstrap, topics.specs(s))
         console.print(f"[bold]modstream dev[/]  broker {broker.bootstrap}  worker log {data_dir / 'worker.log'}")
-        s.ready_file.unlink(missing_ok=True)
         started = time.monotonic()
         worker = spawn_worker(s, data_dir / "worker.log")
         traffic = Traffic(s, rate, bad_every, images)
